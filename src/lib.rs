@@ -1,0 +1,9 @@
+//! ztharden: zero-trust hardening of service-to-service paths to private API Gateway REST APIs.
+//!
+//! Data flows `cloud` -> `model::Posture` -> `steps` (assessments) -> views (`scan`, `tui`).
+
+pub mod cloud;
+pub mod model;
+pub mod policy;
+pub mod report;
+pub mod steps;
