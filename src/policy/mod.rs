@@ -3,8 +3,15 @@
 //! No I/O happens here. Evaluation follows the AWS rules written down in the project's
 //! policy facts (explicit deny wins, missing condition keys, principal matching).
 
+mod arn;
 mod document;
+mod eval;
 mod parse;
 
+pub use arn::ApiContext;
 pub use document::{ActionSpec, Condition, Effect, Policy, PrincipalSpec, ResourceSpec, Statement};
+pub use eval::{
+    Caller, DecidedBy, InvokeDecision, InvokeOutcome, InvokeRequest, Outcome, PolicyDecision,
+    PrincipalContext, RequestContext, StatementRef, evaluate, evaluate_invoke,
+};
 pub use parse::{PolicyError, parse};
