@@ -122,6 +122,7 @@ async fn read_resources(
         }
     }
     convert::sort_resources(&mut resources);
+    resources.dedup_by(|a, b| a.id == b.id);
     Ok((resources, unknown))
 }
 
