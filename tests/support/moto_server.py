@@ -1,0 +1,143 @@
+"""Starts a moto server for ztharden's integration tests, with the calls moto lacks added.
+
+Usage: moto_server.py [--host 127.0.0.1] [--port 0] [--account-id 111122223333] [--stop-on-eof]
+
+With --port 0 a free port is chosen. Once the server listens, one line is printed to
+stdout and flushed:
+
+    {"port": 54321, "url": "http://127.0.0.1:54321"}
+
+The server then runs until it is killed (SIGTERM or SIGINT end it cleanly) or, with
+--stop-on-eof, until its standard input closes: a test harness keeps a pipe open and the
+server goes away with it, even when the harness is killed before it can clean up.
+
+What this adds to moto 5.2.5 (pinned in requirements.txt because of it):
+
+* API Gateway `UpdateMethod` (PATCH /restapis/{id}/resources/{rid}/methods/{verb}), which
+  moto routes but does not implement. The patch operations are applied to the stored method
+  as AWS does (`replace /authorizationType AWS_IAM`, `/authorizerId`, `/apiKeyRequired`,
+  `/operationName`, `/requestValidatorId`, `add|remove /authorizationScopes`), and the
+  updated method is returned. An unknown path is a BadRequestException, as on AWS. Setting
+  an authorization type that takes no authorizer (NONE, AWS_IAM) drops the authorizer id,
+  as AWS does.
+
+The account id: moto answers every request as the account in the MOTO_ACCOUNT_ID
+environment variable (moto.core.responses.BaseResponse.get_current_account reads it on each
+request); --account-id sets it, so the seeded account can equal the sandbox's.
+"""
+
+import argparse
+import json
+import os
+import signal
+import sys
+import threading
+from typing import Any
+
+
+def _patch_update_method() -> None:
+    from moto.apigateway.exceptions import BadRequestException
+    from moto.apigateway.models import APIGatewayBackend, Method
+    from moto.apigateway.responses import APIGatewayResponse
+
+    def apply_method_patch(method: Method, operations: list[dict[str, Any]]) -> None:
+        for op in operations or []:
+            kind, path, value = op.get("op"), op.get("path", ""), op.get("value")
+            if path == "/authorizationType" and kind == "replace":
+                method.authorization_type = value
+                if value in ("NONE", "AWS_IAM"):
+                    method.authorizer_id = None
+            elif path == "/authorizerId" and kind == "replace":
+                method.authorizer_id = value or None
+            elif path == "/apiKeyRequired" and kind == "replace":
+                method.api_key_required = str(value).lower() == "true"
+            elif path == "/operationName" and kind == "replace":
+                method.operation_name = value
+            elif path == "/requestValidatorId" and kind == "replace":
+                method.request_validator_id = value or None
+            elif path == "/authorizationScopes" and kind == "add":
+                method.authorization_scopes = (method.authorization_scopes or []) + [value]
+            elif path == "/authorizationScopes" and kind == "remove":
+                scopes = [s for s in (method.authorization_scopes or []) if s != value]
+                method.authorization_scopes = scopes or None
+            else:
+                raise BadRequestException(
+                    f"Invalid patch path '{path}' specified for op '{kind}'. "
+                    "Must be one of: [/authorizationType, /authorizerId, /apiKeyRequired, "
+                    "/operationName, /requestValidatorId, /authorizationScopes]"
+                )
+
+    def backend_update_method(
+        self: APIGatewayBackend,
+        function_id: str,
+        resource_id: str,
+        method_type: str,
+        patch_operations: list[dict[str, Any]],
+    ) -> Method:
+        method = self.get_method(function_id, resource_id, method_type)
+        apply_method_patch(method, patch_operations)
+        return method
+
+    def response_update_method(self: APIGatewayResponse) -> str:
+        # /restapis/{id}/resources/{rid}/methods/{verb}
+        parts = self.path.split("/")
+        method = self.backend.update_method(
+            parts[2], parts[4], parts[6], self._get_param("patchOperations")
+        )
+        return json.dumps(method.to_json())
+
+    APIGatewayBackend.update_method = backend_update_method  # type: ignore[attr-defined]
+    APIGatewayResponse.update_method = response_update_method  # type: ignore[attr-defined]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument("--account-id", help="sets MOTO_ACCOUNT_ID for every request")
+    parser.add_argument(
+        "--stop-on-eof", action="store_true", help="exit when standard input closes"
+    )
+    args = parser.parse_args()
+
+    if args.account_id:
+        os.environ["MOTO_ACCOUNT_ID"] = args.account_id
+
+    from werkzeug.serving import make_server
+
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+
+    _patch_update_method()
+
+    app = DomainDispatcherApplication(create_backend_app)
+    server = make_server(
+        args.host, args.port, app, threaded=True, request_handler=MotoRequestHandler
+    )
+    port = server.server_address[1]
+    # Some moto responses build URLs from MOTO_PORT.
+    os.environ["MOTO_PORT"] = str(port)
+
+    def stop(_signum: int, _frame: Any) -> None:
+        sys.exit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+    if args.stop_on_eof:
+
+        def watch_stdin() -> None:
+            sys.stdin.read()
+            os._exit(0)
+
+        threading.Thread(target=watch_stdin, daemon=True).start()
+
+    print(json.dumps({"port": port, "url": f"http://{args.host}:{port}"}), flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
