@@ -20,6 +20,8 @@ What this adds to moto 5.2.5 (pinned in requirements.txt because of it):
   updated method is returned. An unknown path is a BadRequestException, as on AWS. Setting
   an authorization type that takes no authorizer (NONE, AWS_IAM) drops the authorizer id,
   as AWS does.
+* EC2 `DescribeSecurityGroupRules` returns the description of every rule: moto 5.2.5 keeps
+  it only for CIDR rules and drops it for rules that reference a group or a prefix list.
 
 The account id: moto answers every request as the account in the MOTO_ACCOUNT_ID
 environment variable (moto.core.responses.BaseResponse.get_current_account reads it on each
@@ -90,6 +92,33 @@ def _patch_update_method() -> None:
     APIGatewayResponse.update_method = response_update_method  # type: ignore[attr-defined]
 
 
+def _patch_rule_descriptions() -> None:
+    import inspect
+
+    from moto.ec2.models.security_groups import SecurityGroupRule
+
+    original = SecurityGroupRule.__init__
+    signature = inspect.signature(original)
+
+    def init(self: SecurityGroupRule, *args: Any, **kwargs: Any) -> None:
+        original(self, *args, **kwargs)
+        given = signature.bind(self, *args, **kwargs).arguments
+        self._source_description = next(
+            (
+                source["Description"]
+                for source in (given.get(k) for k in ("source_group", "prefix_list_id"))
+                if isinstance(source, dict) and source.get("Description")
+            ),
+            None,
+        )
+
+    def description(self: SecurityGroupRule) -> str | None:
+        return self.ip_range.get("Description") or getattr(self, "_source_description", None)
+
+    SecurityGroupRule.__init__ = init  # type: ignore[method-assign]
+    SecurityGroupRule.description = property(description)  # type: ignore[assignment,method-assign]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -112,6 +141,7 @@ def main() -> None:
     )
 
     _patch_update_method()
+    _patch_rule_descriptions()
 
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(
