@@ -6,7 +6,9 @@
 mod arn;
 mod document;
 mod eval;
+mod normalise;
 mod parse;
+mod pretty;
 
 pub use arn::ApiContext;
 pub use document::{ActionSpec, Condition, Effect, Policy, PrincipalSpec, ResourceSpec, Statement};
@@ -14,4 +16,8 @@ pub use eval::{
     Caller, DecidedBy, InvokeDecision, InvokeOutcome, InvokeRequest, Outcome, PolicyDecision,
     PrincipalContext, RequestContext, StatementRef, evaluate, evaluate_invoke,
 };
+pub use normalise::equivalent;
 pub use parse::{PolicyError, parse};
+
+#[cfg(test)]
+mod tests;

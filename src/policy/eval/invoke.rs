@@ -304,10 +304,11 @@ pub fn evaluate_invoke(
             };
             finish(InvokeOutcome::AllowedIfAuthorizerAllows, by, Some(rd), text)
         }
-        (AuthorizationType::CognitoUserPools, true) => {
+        (AuthorizationType::CognitoUserPools | AuthorizationType::Other(_), true) => {
             let text = format!(
-                "allowed by {} if the Cognito user pool authenticates the caller",
-                by_stmt(rd)
+                "allowed by {} if the method's {} authorization accepts the caller",
+                by_stmt(rd),
+                method_auth.as_str()
             );
             finish(InvokeOutcome::AllowedIfAuthorizerAllows, by, Some(rd), text)
         }
@@ -358,7 +359,12 @@ fn without_resource_policy(
                 "denied: a caller from account {account} needs an Allow in a resource policy, and the API has none"
             ),
         ),
-        (AuthorizationType::Custom | AuthorizationType::CognitoUserPools, _) => finish(
+        (
+            AuthorizationType::Custom
+            | AuthorizationType::CognitoUserPools
+            | AuthorizationType::Other(_),
+            _,
+        ) => finish(
             InvokeOutcome::AllowedIfAuthorizerAllows,
             by,
             None,

@@ -1,8 +1,9 @@
 //! Evaluation of one policy for one request (C1), and of `execute-api:Invoke` on an API.
 //!
-//! Written here rather than adopting `iam-rs`: that crate returns a decision without naming
-//! the statement that produced it, and does not model the `execute-api:/` shorthand, role
-//! session principals or API Gateway's authorization flow, all of which ztharden must explain.
+//! Written here rather than adopting `iam-rs` 0.8: its principal matching does not let a role
+//! ARN cover that role's sessions nor an account id cover the account's principals (D2, D3), its
+//! `ArnLike` is one whole-string glob (C9), it knows no `execute-api:/` shorthand, and its result
+//! names statements only by optional Sid, not by position.
 
 mod conditions;
 mod invoke;
