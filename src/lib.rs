@@ -7,3 +7,4 @@ pub mod model;
 pub mod policy;
 pub mod report;
 pub mod steps;
+pub mod tui;

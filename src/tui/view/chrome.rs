@@ -1,0 +1,184 @@
+//! The header, the view tabs with the scan status, the footer of keys, and the line that
+//! shows a failed refresh.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use crate::tui::state::{Focus, State, View};
+use crate::tui::theme::Theme;
+
+/// `2026-05-01 09:30:00 UTC`, or with the offset when the local time zone is known.
+pub fn format_time(at: OffsetDateTime) -> String {
+    let date_time = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    let offset = format_description!("[offset_hour sign:mandatory]:[offset_minute]");
+    let zone = if at.offset().is_utc() {
+        Ok("UTC".to_string())
+    } else {
+        at.format(&offset)
+    };
+    match (at.format(&date_time), zone) {
+        (Ok(when), Ok(zone)) => format!("{when} {zone}"),
+        _ => at.to_string(),
+    }
+}
+
+pub fn header(frame: &mut Frame, area: Rect, state: &State) {
+    let t = state.theme;
+    let posture = state.data.as_ref().map(|d| &d.posture);
+    let missing = || Span::styled("—", t.dim());
+    let mut spans = vec![
+        Span::styled(" ztharden ", t.heading()),
+        Span::styled(" account ", t.label()),
+        posture.map_or_else(missing, |p| Span::styled(p.account.to_string(), t.value())),
+        Span::styled("  region ", t.label()),
+        posture.map_or_else(missing, |p| Span::styled(p.region.to_string(), t.value())),
+        Span::styled("  source ", t.label()),
+        Span::styled(state.label.clone(), t.value()),
+        Span::styled("  refreshed ", t.label()),
+    ];
+    spans.push(match state.refreshed_at {
+        Some(at) => Span::raw(format_time(at)),
+        None => Span::styled("never", t.dim()),
+    });
+    spans.push(Span::styled("  read-only", t.dim()));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+pub fn tabs(frame: &mut Frame, area: Rect, state: &State) {
+    let t = state.theme;
+    let mut spans = vec![Span::raw(" ")];
+    for (n, view) in View::ALL.into_iter().enumerate() {
+        let count = state.data.as_ref().map(|d| match view {
+            View::Apis => d.paths.len(),
+            View::Endpoints => d.posture.endpoints.len(),
+            View::Groups => d.posture.security_groups.len(),
+        });
+        let label = match count {
+            Some(c) => format!(" {} {} ({c}) ", n + 1, view.title()),
+            None => format!(" {} {} ", n + 1, view.title()),
+        };
+        spans.push(Span::styled(label, t.tab(view == state.view)));
+        spans.push(Span::raw(" "));
+    }
+    let status = status(state, t);
+    let [left, right] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(status.width() as u16 + 1),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(Line::from(spans)), left);
+    frame.render_widget(Paragraph::new(status), right);
+}
+
+/// What the scan is doing, or what is wrong, in a few words.
+fn status(state: &State, t: Theme) -> Line<'static> {
+    if let Some(progress) = &state.scanning {
+        let what = if state.data.is_some() {
+            "refreshing"
+        } else {
+            "scanning"
+        };
+        return match progress.current() {
+            Some(phase) => Line::styled(format!("{what}: {phase}…"), t.warn()),
+            None => Line::styled(format!("{what}…"), t.warn()),
+        };
+    }
+    if state.data.is_some() && state.error.is_some() {
+        return Line::styled("refresh failed (below)", t.error());
+    }
+    match state.data.as_ref().map(|d| d.posture.gaps.len()) {
+        Some(0) | None => Line::raw(""),
+        Some(1) => Line::styled("1 thing could not be read", t.warn()),
+        Some(n) => Line::styled(format!("{n} things could not be read"), t.warn()),
+    }
+}
+
+/// The lines of a failed refresh (shown above the footer while the old data stays).
+pub fn refresh_error(state: &State, width: u16) -> Vec<Line<'static>> {
+    match (&state.data, &state.error) {
+        (Some(_), Some(error)) => {
+            let line = Line::styled(
+                format!(
+                    " Refresh failed: {error}. Press r to retry; the data shown is from the last good scan."
+                ),
+                state.theme.error(),
+            );
+            let mut lines = super::wrap::wrap(vec![line], width);
+            lines.truncate(3);
+            lines
+        }
+        _ => Vec::new(),
+    }
+}
+
+pub fn footer(frame: &mut Frame, area: Rect, state: &State) {
+    let t = state.theme;
+    let line = if state.editing_filter {
+        Line::from(vec![
+            Span::styled(" filter /", t.key()),
+            Span::raw(state.filter().to_string()),
+            Span::styled("▏", t.key()),
+            Span::styled("   type a name or id · ", t.dim()),
+            Span::styled("Enter", t.key()),
+            Span::styled(" keep · ", t.dim()),
+            Span::styled("Esc", t.key()),
+            Span::styled(" clear", t.dim()),
+        ])
+    } else {
+        let keys: &[(&str, &str)] = if state.help {
+            &[("Esc", "close help"), ("q", "quit")]
+        } else if state.data.is_none() {
+            &[("r", "refresh"), ("?", "help"), ("q", "quit")]
+        } else if state.focus == Focus::Detail {
+            &[
+                ("j/k", "scroll"),
+                ("PgDn/PgUp", "page"),
+                ("Esc", "back"),
+                ("Tab", "next view"),
+                ("r", "refresh"),
+                ("?", "help"),
+                ("q", "quit"),
+            ]
+        } else {
+            &[
+                ("j/k", "move"),
+                ("Enter", "details"),
+                ("Tab", "next view"),
+                ("/", "filter"),
+                ("r", "refresh"),
+                ("?", "help"),
+                ("q", "quit"),
+            ]
+        };
+        let mut spans = vec![Span::raw(" ")];
+        for (key, action) in keys {
+            spans.push(Span::styled(*key, t.key()));
+            spans.push(Span::raw(format!(" {action}  ")));
+        }
+        Line::from(spans)
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::format_time;
+
+    #[test]
+    fn times_name_their_zone() {
+        assert_eq!(
+            format_time(datetime!(2026-05-01 09:30:00 UTC)),
+            "2026-05-01 09:30:00 UTC"
+        );
+        assert_eq!(
+            format_time(datetime!(2026-05-01 11:30:00 +02:00)),
+            "2026-05-01 11:30:00 +02:00"
+        );
+    }
+}

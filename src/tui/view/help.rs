@@ -1,0 +1,84 @@
+//! The `?` overlay: keys, badges and columns.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Padding, Paragraph};
+
+use crate::steps::{Control, Status};
+use crate::tui::state::State;
+
+const KEYS: [(&str, &str); 12] = [
+    ("j / k, ↓ / ↑", "move in the list; scroll the detail"),
+    ("PgDn / PgUp", "a page (also Space, Ctrl-d / Ctrl-u)"),
+    ("g / G", "first / last"),
+    ("Enter", "open the detail of the selection (scrollable)"),
+    ("Esc", "back to the list; in the list, clear the filter"),
+    (
+        "Tab / Shift-Tab",
+        "next / previous view (from the list or the detail)",
+    ),
+    ("1  2  3", "API paths, Endpoints, Security groups"),
+    (
+        "/",
+        "filter the list by name or id (Enter keeps, Esc clears)",
+    ),
+    ("r", "refresh: read the account again"),
+    ("?", "this help (Esc closes it)"),
+    ("q, Ctrl-C", "quit"),
+    ("", "nothing here changes the account: it is read-only"),
+];
+
+pub fn render(frame: &mut Frame, state: &State) {
+    let t = state.theme;
+    let mut lines = vec![Line::styled("Keys", t.heading())];
+    for (key, what) in KEYS {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {key:<17}"), t.key()),
+            Span::raw(what),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Badges", t.heading()));
+    let meaning = [
+        (Some(Status::Pass), "the control is in place"),
+        (Some(Status::Fail), "the control is missing or too weak"),
+        (Some(Status::Warn), "in place, but worth a look"),
+        (
+            Some(Status::Skip),
+            "not judged here (e.g. CORS preflight OPTIONS)",
+        ),
+        (None, "the control does not apply (e.g. no endpoint)"),
+    ];
+    for (status, what) in meaning {
+        let badge = t.badge(status);
+        lines.push(Line::from(vec![
+            Span::raw("  "),
+            Span::styled(format!("{:<17}", badge.content), badge.style),
+            Span::raw(what),
+        ]));
+    }
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("Controls", t.heading()));
+    for control in Control::ALL {
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {:<17}", control.id()), t.value()),
+            Span::raw(control.title()),
+        ]));
+    }
+    let area = overlay_area(frame.area(), lines.len() as u16 + 2);
+    let block = Block::bordered()
+        .padding(Padding::horizontal(1))
+        .border_style(t.border(true))
+        .title(Line::styled(" Help ", t.value()))
+        .title_bottom(Line::styled(" Esc or ? closes ", t.dim()).right_aligned());
+    frame.render_widget(Clear, area);
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn overlay_area(area: Rect, height: u16) -> Rect {
+    area.centered(
+        Constraint::Length(82.min(area.width)),
+        Constraint::Length(height.min(area.height)),
+    )
+}
