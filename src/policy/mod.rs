@@ -13,8 +13,8 @@ mod pretty;
 pub use arn::ApiContext;
 pub use document::{ActionSpec, Condition, Effect, Policy, PrincipalSpec, ResourceSpec, Statement};
 pub use eval::{
-    Caller, DecidedBy, InvokeDecision, InvokeOutcome, InvokeRequest, Outcome, PolicyDecision,
-    PrincipalContext, RequestContext, StatementRef, evaluate, evaluate_invoke,
+    Caller, DecidedBy, InvokeDecision, InvokeOutcome, InvokeRequest, KeyValue, Outcome,
+    PolicyDecision, PrincipalContext, RequestContext, StatementRef, evaluate, evaluate_invoke,
 };
 pub use normalise::equivalent;
 pub use parse::{PolicyError, parse};

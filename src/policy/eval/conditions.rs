@@ -3,8 +3,8 @@
 
 use std::net::IpAddr;
 
-use super::RequestContext;
 use super::matching::{arn_like, glob};
+use super::{KeyValue, RequestContext};
 use crate::policy::document::Condition;
 
 pub enum CondResult {
@@ -109,7 +109,18 @@ pub fn check(c: &Condition, req: &RequestContext) -> CondResult {
     if c.values.iter().any(|v| v.contains("${")) {
         return CondResult::Unsupported(format!("policy variable in {} on {}", c.operator, c.key));
     }
-    let present = req.key_values(&c.key);
+    let present = match req.lookup(&c.key) {
+        KeyValue::Absent => None,
+        KeyValue::Present(v) => Some(v),
+        // Present, so a Null check can still be answered; any other operator cannot.
+        KeyValue::Unknown if op.base == Base::Null => Some(Vec::new()),
+        KeyValue::Unknown => {
+            return CondResult::Unsupported(format!(
+                "{} on {} (its value in the request is not known)",
+                c.operator, c.key
+            ));
+        }
+    };
     let absent_principal = present.is_none() && is_principal_key(&c.key);
     let holds = |reason: String| CondResult::True {
         reason,

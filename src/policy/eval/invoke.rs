@@ -130,6 +130,9 @@ pub fn evaluate_invoke(
     let mut unsupported = Vec::new();
     let via_endpoint = req.via_endpoint.is_some();
     let mut ctx = RequestContext::new(INVOKE, &req.method_arn);
+    // execute-api endpoints accept HTTPS only.
+    ctx.extra
+        .insert("aws:SecureTransport".into(), vec!["true".into()]);
     if via_endpoint {
         ctx.source_vpce.clone_from(&req.via_endpoint);
         ctx.source_vpc.clone_from(&req.source_vpc);

@@ -6,127 +6,21 @@
 //! names statements only by optional Sid, not by position.
 
 mod conditions;
+mod context;
 mod invoke;
 mod matching;
 
-use std::collections::BTreeMap;
 use std::fmt;
 
+pub use context::{KeyValue, PrincipalContext, RequestContext};
 pub use invoke::{
     Caller, DecidedBy, InvokeDecision, InvokeOutcome, InvokeRequest, evaluate_invoke,
 };
 use matching::{action_matches, resource_matches};
 
-use super::arn::{ApiContext, arn_parts};
+use super::arn::ApiContext;
 use super::document::{ActionSpec, Effect, Policy, ResourceSpec, Statement};
 use conditions::{CondResult, check};
-
-/// The signed identity of a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PrincipalContext {
-    /// As signed: `arn:aws:sts::A:assumed-role/R/s`, `arn:aws:iam::A:user/U`, `arn:aws:iam::A:root`.
-    pub arn: String,
-    pub account: String,
-    /// `aws:PrincipalArn` of a role session: the role ARN (D5).
-    pub role_arn: Option<String>,
-    /// `aws:userid` (`AROA...:session`, `AIDA...`, the account id for root).
-    pub userid: Option<String>,
-}
-
-impl PrincipalContext {
-    /// From the ARN alone; for a role session the role ARN is derived without its path.
-    pub fn from_arn(arn: &str) -> Self {
-        let parts = arn_parts(arn);
-        let account = parts.map(|p| p[4].to_string()).unwrap_or_default();
-        let role_arn = parts.and_then(|[_, partition, service, _, account, res]| {
-            let role = res.strip_prefix("assumed-role/")?.split('/').next()?;
-            (service == "sts").then(|| format!("arn:{partition}:iam::{account}:role/{role}"))
-        });
-        Self {
-            arn: arn.to_string(),
-            account,
-            role_arn,
-            userid: None,
-        }
-    }
-
-    /// `aws:PrincipalArn`: the role ARN for a role session, otherwise the ARN as signed.
-    pub fn principal_arn(&self) -> String {
-        match &self.role_arn {
-            Some(role) if self.is_role_session() => role.clone(),
-            _ => self.arn.clone(),
-        }
-    }
-
-    fn is_role_session(&self) -> bool {
-        arn_parts(&self.arn).is_some_and(|p| p[2] == "sts" && p[5].starts_with("assumed-role/"))
-    }
-
-    /// The role name of a role session (from the session ARN or the role ARN).
-    pub fn role_name(&self) -> Option<String> {
-        if let Some(p) = arn_parts(&self.arn).filter(|_| self.is_role_session()) {
-            return p[5].split('/').nth(1).map(str::to_string);
-        }
-        let role = self.role_arn.as_deref()?;
-        arn_parts(role).map(|p| p[5].rsplit('/').next().unwrap_or_default().to_string())
-    }
-
-    fn principal_type(&self) -> &'static str {
-        match arn_parts(&self.arn).map(|p| p[5]) {
-            _ if self.is_role_session() => "AssumedRole",
-            Some("root") => "Account",
-            Some(r) if r.starts_with("user/") => "User",
-            Some(r) if r.starts_with("federated-user/") => "FederatedUser",
-            _ => "Unknown",
-        }
-    }
-}
-
-/// One request: action, resource, caller and context keys.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct RequestContext {
-    pub action: String,
-    pub resource: String,
-    /// `None`: anonymous (unsigned, or not authenticated by the method): principal keys absent.
-    pub principal: Option<PrincipalContext>,
-    pub source_vpce: Option<String>,
-    pub source_vpc: Option<String>,
-    /// Further context keys (names compared case-insensitively), e.g. `aws:SecureTransport`.
-    pub extra: BTreeMap<String, Vec<String>>,
-}
-
-impl RequestContext {
-    pub fn new(action: &str, resource: &str) -> Self {
-        Self {
-            action: action.into(),
-            resource: resource.into(),
-            ..Self::default()
-        }
-    }
-
-    /// The values of a context key, `None` when absent. Keys derived from the principal and
-    /// the endpoint come first; `extra` supplies the rest.
-    pub fn key_values(&self, key: &str) -> Option<Vec<String>> {
-        let p = self.principal.as_ref();
-        let derived = match key.to_ascii_lowercase().as_str() {
-            "aws:principalaccount" => p.map(|p| p.account.clone()),
-            "aws:principalarn" => p.map(PrincipalContext::principal_arn),
-            "aws:principaltype" => p.map(|p| p.principal_type().to_string()),
-            "aws:userid" => p.and_then(|p| p.userid.clone()),
-            "aws:sourcevpce" => self.source_vpce.clone(),
-            "aws:sourcevpc" => self.source_vpc.clone(),
-            _ => None,
-        };
-        if let Some(v) = derived {
-            return Some(vec![v]);
-        }
-        self.extra
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v.clone())
-            .filter(|v| !v.is_empty())
-    }
-}
 
 /// The result of one policy for one request (C1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -199,3 +199,51 @@ fn unknown_operators_fail_closed_and_are_reported() {
     assert_eq!(d.outcome, Outcome::ImplicitDeny);
     assert_eq!(d.unsupported.len(), 1, "{:?}", d.unsupported);
 }
+
+#[test]
+fn keys_a_real_request_carries_but_the_context_does_not_know_fail_closed() {
+    use crate::policy::KeyValue;
+    let deny = |op: &str, key: &str, value: &str| {
+        policy(&format!(
+            r#"{{"Statement":[{{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"}},
+                {{"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{{"{op}":{{"{key}":"{value}"}}}}}}]}}"#
+        ))
+    };
+    let signed = || Some(session("111122223333", "app", "s1"));
+    // aws:userid exists for every signed request; unknown here, so the Deny fails closed, and says so.
+    let by_userid = deny("StringNotLike", "aws:userid", "AROAEXAMPLE:*");
+    let d = evaluate(&by_userid, None, &invoke_req(signed()));
+    assert_eq!(d.outcome, Outcome::ExplicitDeny);
+    assert_eq!(
+        d.unsupported,
+        ["StringNotLike on aws:userid (its value in the request is not known) in statement 2"]
+    );
+    // Known: evaluated normally.
+    let mut known = invoke_req(signed());
+    if let Some(p) = known.principal.as_mut() {
+        p.userid = Some("AROAEXAMPLE:s1".into());
+    }
+    let d = evaluate(&by_userid, None, &known);
+    assert_eq!((d.outcome, d.unsupported.len()), (Outcome::Allow, 0));
+    // Anonymous: really absent (C3), so the negated operator holds.
+    let d = evaluate(&by_userid, None, &invoke_req(None));
+    assert_eq!((d.outcome, d.unsupported.len()), (Outcome::ExplicitDeny, 0));
+    // aws:SourceIp is always present; aws:VpcSourceIp only through an endpoint.
+    let by_ip = deny("NotIpAddress", "aws:SourceIp", "10.0.0.0/8");
+    assert_eq!(
+        evaluate(&by_ip, None, &invoke_req(None)).unsupported.len(),
+        1
+    );
+    let mut req = invoke_req(None);
+    assert_eq!(req.lookup("aws:VpcSourceIp"), KeyValue::Absent);
+    req.source_vpce = Some("vpce-1".into());
+    assert_eq!(req.lookup("aws:vpcsourceip"), KeyValue::Unknown);
+    req.extra
+        .insert("aws:VpcSourceIp".into(), vec!["10.1.2.3".into()]);
+    let by_vpc_ip = deny("NotIpAddress", "aws:VpcSourceIp", "10.0.0.0/8");
+    assert_eq!(evaluate(&by_vpc_ip, None, &req).outcome, Outcome::Allow);
+    // A Null check only needs presence.
+    let null_ip = deny("Null", "aws:SourceIp", "true");
+    let d = evaluate(&null_ip, None, &invoke_req(None));
+    assert_eq!((d.outcome, d.unsupported.len()), (Outcome::Allow, 0));
+}

@@ -231,3 +231,21 @@ fn the_default_endpoint_policy_is_full_access() {
         Some(crate::policy::Outcome::Allow)
     );
 }
+
+#[test]
+fn invoke_requests_are_https() {
+    // C10: aws:SecureTransport is always present; execute-api accepts HTTPS only.
+    let p = policy(
+        r#"{"Statement":[{"Effect":"Allow","Principal":"*","Action":"*","Resource":"*"},
+            {"Effect":"Deny","Principal":"*","Action":"*","Resource":"*","Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}"#,
+    );
+    let d = evaluate_invoke(
+        Some(&p),
+        None,
+        &Auth::None,
+        &api(),
+        &req(Caller::Anonymous, Some(VPCE)),
+    );
+    assert_eq!(d.outcome, O::Allowed, "{}", d.explanation);
+    assert!(d.unsupported.is_empty());
+}
