@@ -1,5 +1,6 @@
-//! Paging: every page of GetRestApis, GetResources and DescribeVpcEndpoints is read, with
-//! the request shapes the adapter promises (limit 500, methods embedded, the service filter).
+//! Paging and call economy: every page of GetRestApis, GetResources and DescribeVpcEndpoints
+//! is read, with the request shapes the adapter promises (limit 500, methods embedded, the
+//! service filter); GetResources keeps to its quota; each instance profile is looked up once.
 
 mod support;
 
@@ -154,4 +155,73 @@ async fn every_page_of_endpoints_is_read_with_the_service_filter() {
         ]
     );
     assert_eq!((first.num_calls(), second.num_calls()), (1, 1));
+}
+
+#[tokio::test(start_paused = true)]
+async fn get_resources_keeps_to_the_account_quota() {
+    let ids: Vec<String> = (0..12).map(|i| format!("api{i:02}")).collect();
+    let listed = ids.clone();
+    let list = mock!(aws_sdk_apigateway::Client::get_rest_apis).then_output(move || {
+        let mut out = GetRestApisOutput::builder();
+        for id in &listed {
+            out = out.items(rest_api(id, id));
+        }
+        out.build()
+    });
+    let start = tokio::time::Instant::now();
+    let p = read(world(Rules::new().apigateway(list))).await;
+    assert_eq!(p.apis.len(), 12);
+    // 5 calls per 2 s: calls 6-10 wait for the second window, 11-12 for the third.
+    assert!(
+        start.elapsed() >= std::time::Duration::from_secs(4),
+        "{:?}",
+        start.elapsed()
+    );
+    assert!(
+        start.elapsed() < std::time::Duration::from_secs(6),
+        "{:?}",
+        start.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn each_instance_profile_is_resolved_once() {
+    use aws_sdk_ec2::operation::describe_instances::DescribeInstancesOutput;
+    use aws_sdk_ec2::types::{GroupIdentifier, IamInstanceProfile, Instance, Reservation};
+    let instances = mock!(aws_sdk_ec2::Client::describe_instances).then_output(|| {
+        let instance = |id: &str| {
+            Instance::builder()
+                .instance_id(id)
+                .vpc_id(world::VPC)
+                .security_groups(
+                    GroupIdentifier::builder()
+                        .group_id(world::CALLER_SG)
+                        .build(),
+                )
+                .iam_instance_profile(
+                    IamInstanceProfile::builder()
+                        .arn(world::PROFILE_ARN)
+                        .build(),
+                )
+                .build()
+        };
+        let reservation = Reservation::builder()
+            .instances(instance("i-01"))
+            .instances(instance("i-02"))
+            .instances(instance("i-03"))
+            .build();
+        DescribeInstancesOutput::builder()
+            .reservations(reservation)
+            .build()
+    });
+    let rules = world(Rules::new().ec2(instances));
+    let profile = rules.iam.last().cloned().expect("the world's profile rule");
+    let p = read(rules).await;
+    assert_eq!(p.instances.len(), 3);
+    assert!(
+        p.instances
+            .iter()
+            .all(|i| i.role_arn.as_deref() == Some(world::ROLE_ARN))
+    );
+    assert_eq!(profile.num_calls(), 1);
 }
