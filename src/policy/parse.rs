@@ -53,7 +53,7 @@ pub fn parse(text: &str) -> Result<Policy, PolicyError> {
 
 /// Decode the text to a JSON value, undoing one or two levels of string escaping.
 fn to_json(text: &str) -> Result<Value, PolicyError> {
-    let trimmed = text.trim();
+    let trimmed = text.trim().trim_start_matches('\u{feff}');
     if trimmed.is_empty() {
         return Err(PolicyError::Empty);
     }

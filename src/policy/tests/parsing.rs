@@ -19,6 +19,8 @@ fn escaped_forms_parse_like_plain_json() {
     // Escaped slashes as some clients write them.
     let slashes = PLAIN.replace('/', "\\/").replace('"', "\\\"");
     assert_eq!(parse(&slashes).unwrap(), plain);
+    // A byte-order mark and surrounding whitespace are ignored.
+    assert_eq!(parse(&format!("\u{feff}{PLAIN}\n")).unwrap(), plain);
 }
 
 #[test]
