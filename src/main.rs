@@ -106,7 +106,10 @@ async fn scan(cloud: &dyn Cloud, format: Format) -> ExitCode {
     let findings = steps::assess(&posture);
     match format {
         Format::Json => println!("{}", report::ScanReport::new(&posture, &findings).to_json()),
-        Format::Table => print!("{}", report::table(&posture, &findings, &cloud.label().to_string())),
+        Format::Table => print!(
+            "{}",
+            report::table(&posture, &findings, &cloud.label().to_string())
+        ),
     }
     if steps::Summary::of(&findings).any_fail() {
         ExitCode::from(1)

@@ -44,7 +44,9 @@ pub fn table(posture: &Posture, findings: &[Finding], source: &str) -> String {
         let _ = writeln!(out, "\nNo REST APIs in this account and region.");
     }
     for path in &paths {
-        let api = posture.api(&path.api_id).expect("paths come from the posture");
+        let api = posture
+            .api(&path.api_id)
+            .expect("paths come from the posture");
         let types: Vec<&str> = api.endpoint_types.iter().map(|t| t.as_str()).collect();
         let _ = write!(out, "\n{} ({}, {})", api.name, api.id, types.join("/"));
         if path.endpoint_ids.is_empty() {
@@ -74,7 +76,13 @@ pub fn table(posture: &Posture, findings: &[Finding], source: &str) -> String {
     if !loose.is_empty() {
         let _ = writeln!(out, "\nEndpoints and groups serving no API of this account");
         for f in loose {
-            let _ = writeln!(out, "  {:<16} {:<5} {}", f.control.id(), badge(Some(f.status)), f.reason);
+            let _ = writeln!(
+                out,
+                "  {:<16} {:<5} {}",
+                f.control.id(),
+                badge(Some(f.status)),
+                f.reason
+            );
         }
     }
     if !posture.gaps.is_empty() {

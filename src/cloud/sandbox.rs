@@ -70,18 +70,27 @@ impl SandboxCloud {
 fn check_references(p: &Posture) -> Result<(), String> {
     for e in &p.endpoints {
         if p.vpc(&e.vpc_id).is_none() {
-            return Err(format!("endpoint {} is in VPC {} which is not defined", e.id, e.vpc_id));
+            return Err(format!(
+                "endpoint {} is in VPC {} which is not defined",
+                e.id, e.vpc_id
+            ));
         }
         for g in &e.security_group_ids {
             if p.security_group(g).is_none() {
-                return Err(format!("endpoint {} uses security group {g} which is not defined", e.id));
+                return Err(format!(
+                    "endpoint {} uses security group {g} which is not defined",
+                    e.id
+                ));
             }
         }
     }
     for i in &p.instances {
         for g in &i.security_group_ids {
             if p.security_group(g).is_none() {
-                return Err(format!("instance {} uses security group {g} which is not defined", i.id));
+                return Err(format!(
+                    "instance {} uses security group {g} which is not defined",
+                    i.id
+                ));
             }
         }
     }
@@ -130,7 +139,11 @@ mod tests {
         assert_eq!(orders.methods().count(), 7);
         assert!(orders.policy.as_ref().unwrap().parsed().is_ok());
         assert!(p.endpoints[0].policy.as_ref().unwrap().parsed().is_ok());
-        let roles: Vec<_> = p.instances.iter().filter_map(|i| i.role_arn.as_deref()).collect();
+        let roles: Vec<_> = p
+            .instances
+            .iter()
+            .filter_map(|i| i.role_arn.as_deref())
+            .collect();
         assert_eq!(
             roles,
             [
@@ -144,7 +157,8 @@ mod tests {
     fn a_broken_fixture_says_what_is_wrong() {
         let mut p = SandboxCloud::lab_posture();
         p.endpoints[0].security_group_ids.push("sg-404".into());
-        let err = SandboxCloud::from_json(&serde_json::to_string(&p).unwrap(), "x.json").unwrap_err();
+        let err =
+            SandboxCloud::from_json(&serde_json::to_string(&p).unwrap(), "x.json").unwrap_err();
         assert!(err.to_string().contains("sg-404"), "{err}");
         assert!(err.to_string().contains("x.json"), "{err}");
         let err = SandboxCloud::from_json("{", "y.json").unwrap_err();

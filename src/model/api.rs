@@ -212,7 +212,10 @@ mod tests {
         let region = Region::new("us-east-1").unwrap();
         let account = AccountId::new("111122223333").unwrap();
         let api = api();
-        assert_eq!(api.arn(&region), "arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5");
+        assert_eq!(
+            api.arn(&region),
+            "arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5"
+        );
         assert_eq!(
             api.execute_arn(&region, &account),
             "arn:aws:execute-api:us-east-1:111122223333:a1b2c3d4e5/*"
@@ -229,9 +232,18 @@ mod tests {
 
     #[test]
     fn authorization_types_round_trip() {
-        for s in ["NONE", "AWS_IAM", "CUSTOM", "COGNITO_USER_POOLS", "SOMETHING_NEW"] {
+        for s in [
+            "NONE",
+            "AWS_IAM",
+            "CUSTOM",
+            "COGNITO_USER_POOLS",
+            "SOMETHING_NEW",
+        ] {
             assert_eq!(AuthorizationType::from(s).as_str(), s);
         }
-        assert_eq!(AuthorizationType::from("AWS_IAM"), AuthorizationType::AwsIam);
+        assert_eq!(
+            AuthorizationType::from("AWS_IAM"),
+            AuthorizationType::AwsIam
+        );
     }
 }

@@ -139,7 +139,10 @@ mod tests {
         assert!(Region::new("useast1").is_err());
         assert!(Region::new("US-EAST-1").is_err());
         assert_eq!(Region::new("cn-north-1").unwrap().partition(), "aws-cn");
-        assert_eq!(Region::new("us-gov-west-1").unwrap().partition(), "aws-us-gov");
+        assert_eq!(
+            Region::new("us-gov-west-1").unwrap().partition(),
+            "aws-us-gov"
+        );
         assert_eq!(Region::new("eu-west-1").unwrap().partition(), "aws");
     }
 }

@@ -70,7 +70,8 @@ impl RuleSource {
 
     /// Open to the whole internet (`0.0.0.0/0` or `::/0`).
     pub fn is_anywhere(&self) -> bool {
-        matches!(self, Self::Ipv4(c) if c == "0.0.0.0/0") || matches!(self, Self::Ipv6(c) if c == "::/0")
+        matches!(self, Self::Ipv4(c) if c == "0.0.0.0/0")
+            || matches!(self, Self::Ipv6(c) if c == "::/0")
     }
 }
 

@@ -47,7 +47,10 @@ fn judge(posture: &Posture, group: &SecurityGroup) -> Finding {
             Control::EndpointSg,
             Status::Warn,
             arn,
-            format!("rules of {} could not be read ({why}): not judged", group.id),
+            format!(
+                "rules of {} could not be read ({why}): not judged",
+                group.id
+            ),
         );
     };
     let https: Vec<&IngressRule> = rules.iter().filter(|r| r.admits_tcp(HTTPS)).collect();
@@ -57,12 +60,24 @@ fn judge(posture: &Posture, group: &SecurityGroup) -> Finding {
         .unwrap_or_default();
     let describe = |r: &IngressRule| {
         let whole_vpc = match &r.source {
-            RuleSource::Ipv4(c) | RuleSource::Ipv6(c) if vpc_cidrs.contains(&c) => " (the whole VPC)",
+            RuleSource::Ipv4(c) | RuleSource::Ipv6(c) if vpc_cidrs.contains(&c) => {
+                " (the whole VPC)"
+            }
             _ => "",
         };
-        format!("{} from {}{} ({})", r.describe_ports(), r.source.describe(), whole_vpc, r.rule_id)
+        format!(
+            "{} from {}{} ({})",
+            r.describe_ports(),
+            r.source.describe(),
+            whole_vpc,
+            r.rule_id
+        )
     };
-    let open: Vec<String> = https.iter().filter(|r| r.source.is_anywhere()).map(|r| describe(r)).collect();
+    let open: Vec<String> = https
+        .iter()
+        .filter(|r| r.source.is_anywhere())
+        .map(|r| describe(r))
+        .collect();
     if !open.is_empty() {
         return Finding::new(
             Control::EndpointSg,
@@ -97,7 +112,10 @@ fn judge(posture: &Posture, group: &SecurityGroup) -> Finding {
             Control::EndpointSg,
             Status::Warn,
             arn,
-            format!("{} admits no HTTPS at all: no caller can reach the endpoint", group.id),
+            format!(
+                "{} admits no HTTPS at all: no caller can reach the endpoint",
+                group.id
+            ),
         );
     }
     let sources: Vec<String> = https.iter().map(|r| r.source.describe()).collect();
@@ -105,7 +123,11 @@ fn judge(posture: &Posture, group: &SecurityGroup) -> Finding {
         Control::EndpointSg,
         Status::Pass,
         arn,
-        format!("{} admits HTTPS only from security groups {}", group.id, sources.join(", ")),
+        format!(
+            "{} admits HTTPS only from security groups {}",
+            group.id,
+            sources.join(", ")
+        ),
     )
 }
 
@@ -114,7 +136,12 @@ mod tests {
     use super::*;
     use crate::cloud::sandbox::SandboxCloud;
 
-    fn rule(id: &str, protocol: &str, ports: Option<(i32, i32)>, source: RuleSource) -> IngressRule {
+    fn rule(
+        id: &str,
+        protocol: &str,
+        ports: Option<(i32, i32)>,
+        source: RuleSource,
+    ) -> IngressRule {
         IngressRule {
             rule_id: id.into(),
             protocol: protocol.into(),
@@ -155,20 +182,86 @@ mod tests {
 
     #[test]
     fn table_of_rule_shapes() {
-        let group = |id: &str| RuleSource::Group { group_id: id.into(), owner_id: None };
+        let group = |id: &str| RuleSource::Group {
+            group_id: id.into(),
+            owner_id: None,
+        };
         let cases: Vec<(&str, Vec<IngressRule>, Status)> = vec![
-            ("ipv6 anywhere", vec![rule("r1", "tcp", Some((443, 443)), RuleSource::Ipv6("::/0".into()))], Status::Fail),
-            ("all traffic anywhere", vec![rule("r1", "-1", None, RuleSource::Ipv4("0.0.0.0/0".into()))], Status::Fail),
-            ("wide tcp range anywhere", vec![rule("r1", "tcp", Some((0, 65535)), RuleSource::Ipv4("0.0.0.0/0".into()))], Status::Fail),
-            ("port 80 anywhere only", vec![rule("r1", "tcp", Some((80, 80)), RuleSource::Ipv4("0.0.0.0/0".into()))], Status::Warn),
-            ("whole vpc", vec![rule("r1", "tcp", Some((443, 443)), RuleSource::Ipv4("10.0.0.0/16".into()))], Status::Warn),
-            ("prefix list", vec![rule("r1", "tcp", Some((443, 443)), RuleSource::PrefixList("pl-1234".into()))], Status::Warn),
-            ("callers' groups", vec![rule("r1", "tcp", Some((443, 443)), group("sg-0a1a1a1a1a1a1a1a1"))], Status::Pass),
+            (
+                "ipv6 anywhere",
+                vec![rule(
+                    "r1",
+                    "tcp",
+                    Some((443, 443)),
+                    RuleSource::Ipv6("::/0".into()),
+                )],
+                Status::Fail,
+            ),
+            (
+                "all traffic anywhere",
+                vec![rule("r1", "-1", None, RuleSource::Ipv4("0.0.0.0/0".into()))],
+                Status::Fail,
+            ),
+            (
+                "wide tcp range anywhere",
+                vec![rule(
+                    "r1",
+                    "tcp",
+                    Some((0, 65535)),
+                    RuleSource::Ipv4("0.0.0.0/0".into()),
+                )],
+                Status::Fail,
+            ),
+            (
+                "port 80 anywhere only",
+                vec![rule(
+                    "r1",
+                    "tcp",
+                    Some((80, 80)),
+                    RuleSource::Ipv4("0.0.0.0/0".into()),
+                )],
+                Status::Warn,
+            ),
+            (
+                "whole vpc",
+                vec![rule(
+                    "r1",
+                    "tcp",
+                    Some((443, 443)),
+                    RuleSource::Ipv4("10.0.0.0/16".into()),
+                )],
+                Status::Warn,
+            ),
+            (
+                "prefix list",
+                vec![rule(
+                    "r1",
+                    "tcp",
+                    Some((443, 443)),
+                    RuleSource::PrefixList("pl-1234".into()),
+                )],
+                Status::Warn,
+            ),
+            (
+                "callers' groups",
+                vec![rule(
+                    "r1",
+                    "tcp",
+                    Some((443, 443)),
+                    group("sg-0a1a1a1a1a1a1a1a1"),
+                )],
+                Status::Pass,
+            ),
             (
                 "group plus cidr",
                 vec![
                     rule("r1", "tcp", Some((443, 443)), group("sg-0a1a1a1a1a1a1a1a1")),
-                    rule("r2", "tcp", Some((443, 443)), RuleSource::Ipv4("10.0.1.0/24".into())),
+                    rule(
+                        "r2",
+                        "tcp",
+                        Some((443, 443)),
+                        RuleSource::Ipv4("10.0.1.0/24".into()),
+                    ),
                 ],
                 Status::Warn,
             ),
@@ -182,14 +275,25 @@ mod tests {
 
     #[test]
     fn the_whole_vpc_is_named() {
-        let findings = with_rules(vec![rule("r9", "tcp", Some((443, 443)), RuleSource::Ipv4("10.0.0.0/16".into()))]);
-        assert!(findings[0].reason.contains("the whole VPC"), "{}", findings[0].reason);
+        let findings = with_rules(vec![rule(
+            "r9",
+            "tcp",
+            Some((443, 443)),
+            RuleSource::Ipv4("10.0.0.0/16".into()),
+        )]);
+        assert!(
+            findings[0].reason.contains("the whole VPC"),
+            "{}",
+            findings[0].reason
+        );
     }
 
     #[test]
     fn unreadable_groups_warn() {
         let mut posture = SandboxCloud::lab_posture();
-        posture.security_groups.retain(|g| g.id != "sg-0e9e9e9e9e9e9e9e9");
+        posture
+            .security_groups
+            .retain(|g| g.id != "sg-0e9e9e9e9e9e9e9e9");
         let findings = assess(&posture);
         assert_eq!(findings[0].status, Status::Warn);
         assert!(findings[0].reason.contains("could not be read"));

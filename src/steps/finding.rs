@@ -151,7 +151,12 @@ impl Summary {
     pub fn of(findings: &[Finding]) -> Self {
         let mut map: BTreeMap<&'static str, BTreeMap<&'static str, usize>> = Control::ALL
             .iter()
-            .map(|c| (c.id(), Status::ALL.iter().map(|s| (s.as_str(), 0)).collect()))
+            .map(|c| {
+                (
+                    c.id(),
+                    Status::ALL.iter().map(|s| (s.as_str(), 0)).collect(),
+                )
+            })
             .collect();
         for f in findings {
             *map.entry(f.control.id())
@@ -171,7 +176,9 @@ impl Summary {
     }
 
     pub fn any_fail(&self) -> bool {
-        Control::ALL.iter().any(|c| self.count(*c, Status::Fail) > 0)
+        Control::ALL
+            .iter()
+            .any(|c| self.count(*c, Status::Fail) > 0)
     }
 }
 
@@ -184,7 +191,12 @@ mod tests {
         let findings = vec![
             Finding::new(Control::IamAuth, Status::Fail, "arn:a".into(), "x".into()),
             Finding::new(Control::IamAuth, Status::Skip, "arn:b".into(), "y".into()),
-            Finding::new(Control::EndpointSg, Status::Pass, "arn:c".into(), "z".into()),
+            Finding::new(
+                Control::EndpointSg,
+                Status::Pass,
+                "arn:c".into(),
+                "z".into(),
+            ),
         ];
         let summary = Summary::of(&findings);
         assert_eq!(summary.count(Control::IamAuth, Status::Fail), 1);
@@ -198,7 +210,13 @@ mod tests {
 
     #[test]
     fn worst_status_is_the_maximum() {
-        assert_eq!([Status::Pass, Status::Fail, Status::Warn].into_iter().max(), Some(Status::Fail));
-        assert_eq!([Status::Skip, Status::Pass].into_iter().max(), Some(Status::Pass));
+        assert_eq!(
+            [Status::Pass, Status::Fail, Status::Warn].into_iter().max(),
+            Some(Status::Fail)
+        );
+        assert_eq!(
+            [Status::Skip, Status::Pass].into_iter().max(),
+            Some(Status::Pass)
+        );
     }
 }

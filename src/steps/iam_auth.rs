@@ -17,7 +17,10 @@ pub fn assess(posture: &Posture) -> Vec<Finding> {
                     Control::IamAuth,
                     Status::Warn,
                     api.arn(&posture.region),
-                    format!("methods of {} could not be read ({why}): not judged", api.name),
+                    format!(
+                        "methods of {} could not be read ({why}): not judged",
+                        api.name
+                    ),
                 )
                 .api(&api.id, &api.name),
             );
@@ -89,7 +92,9 @@ fn judge(method: &Method, path: &str) -> (Status, String) {
         ),
         AuthorizationType::Other(kind) => (
             Status::Warn,
-            format!("{what} uses authorization type {kind}, which ztharden does not know: check it by hand"),
+            format!(
+                "{what} uses authorization type {kind}, which ztharden does not know: check it by hand"
+            ),
         ),
     }
 }
@@ -144,7 +149,9 @@ mod tests {
         let findings = assess(&posture);
         let get = findings
             .iter()
-            .find(|f| f.api_name.as_deref() == Some("orders") && f.http_method.as_deref() == Some("GET"))
+            .find(|f| {
+                f.api_name.as_deref() == Some("orders") && f.http_method.as_deref() == Some("GET")
+            })
             .unwrap();
         assert!(get.reason.contains("set AWS_IAM"), "{}", get.reason);
         assert_eq!(
@@ -153,7 +160,10 @@ mod tests {
         );
         let custom = findings
             .iter()
-            .find(|f| f.http_method.as_deref() == Some("PUT") && f.api_name.as_deref() == Some("inventory"))
+            .find(|f| {
+                f.http_method.as_deref() == Some("PUT")
+                    && f.api_name.as_deref() == Some("inventory")
+            })
             .unwrap();
         assert!(custom.reason.contains("auth0sku01"), "{}", custom.reason);
     }

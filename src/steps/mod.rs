@@ -2,8 +2,11 @@
 //!
 //! Later work adds a planner per control next to its assessment.
 
+mod endpoint_policy;
 mod endpoint_sg;
 mod iam_auth;
+mod probes;
+mod resource_policy;
 
 pub mod finding;
 pub mod paths;
@@ -17,7 +20,11 @@ use crate::model::Posture;
 pub fn assess(posture: &Posture) -> Vec<Finding> {
     let mut findings = Vec::new();
     findings.extend(iam_auth::assess(posture));
-    // resource-policy and endpoint-policy land with the evaluator.
+    findings.extend(resource_policy::assess(posture));
+    findings.extend(endpoint_policy::assess(posture));
     findings.extend(endpoint_sg::assess(posture));
     findings
 }
+
+#[cfg(test)]
+mod tests;
