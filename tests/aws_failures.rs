@@ -244,3 +244,25 @@ async fn a_moto_server_that_went_away_is_unreachable() {
         .expect_err("the server is gone");
     assert_eq!(err.kind, CloudErrorKind::Unreachable, "{err}");
 }
+
+#[tokio::test]
+async fn denied_group_and_vpc_reads_are_gaps_on_each_id() {
+    let groups_denied = mock!(aws_sdk_ec2::Client::describe_security_groups)
+        .then_http_response(|| ec2_error(403, "UnauthorizedOperation", "not authorized"));
+    let vpcs_denied = mock!(aws_sdk_ec2::Client::describe_vpcs)
+        .then_http_response(|| ec2_error(403, "UnauthorizedOperation", "not authorized"));
+    let p = read(world(Rules::new().ec2(groups_denied).ec2(vpcs_denied))).await;
+    assert!(p.security_groups.is_empty() && p.vpcs.is_empty());
+    for (id, operation) in [
+        (ENDPOINT_SG, "DescribeSecurityGroups"),
+        (CALLER_SG, "DescribeSecurityGroups"),
+        (world::VPC, "DescribeVpcs"),
+    ] {
+        let gap = p
+            .gaps_for(id)
+            .next()
+            .unwrap_or_else(|| panic!("a gap on {id}: {:#?}", p.gaps));
+        assert_eq!(gap.operation, operation);
+    }
+    assert_eq!(p.instances.len(), 1, "instances are still read");
+}

@@ -83,6 +83,13 @@ fn chunks(ids: &BTreeSet<String>) -> impl Iterator<Item = Vec<String>> + '_ {
     })
 }
 
+/// One gap per id, so each resource shows why it is missing.
+fn gap_on_each(ctx: &Ctx<'_>, ids: &[String], err: &CloudError) {
+    for id in ids {
+        ctx.gap(id, err);
+    }
+}
+
 /// The `execute-api` service name in this region (China regions put `cn.` in front).
 fn execute_api_service(ctx: &Ctx<'_>) -> String {
     let region = &ctx.clients.region;
@@ -135,7 +142,7 @@ async fn read_vpcs(ctx: &Ctx<'_>, vpc_ids: &BTreeSet<String>) -> Vec<Vpc> {
             match page {
                 Ok(page) => vpcs.extend(page.vpcs().iter().filter_map(convert::vpc)),
                 Err(e) => {
-                    ctx.gap(&chunk.join(","), &cloud_error(OP, &e));
+                    gap_on_each(ctx, &chunk, &cloud_error(OP, &e));
                     break;
                 }
             }
@@ -167,7 +174,7 @@ async fn read_instances(ctx: &Ctx<'_>, vpc_ids: &BTreeSet<String>) -> Vec<Instan
                         .filter_map(convert::instance),
                 ),
                 Err(e) => {
-                    ctx.gap(&chunk.join(","), &cloud_error(OP, &e));
+                    gap_on_each(ctx, &chunk, &cloud_error(OP, &e));
                     break;
                 }
             }
@@ -187,7 +194,7 @@ async fn read_security_groups(ctx: &Ctx<'_>, group_ids: &BTreeSet<String>) -> Ve
         let found = match found {
             Ok(found) => found,
             Err(err) => {
-                ctx.gap(&chunk.join(","), &err);
+                gap_on_each(ctx, &chunk, &err);
                 continue;
             }
         };
