@@ -266,3 +266,35 @@ async fn malformed_policies_and_read_gaps_show_on_their_resources() {
     }
     insta::assert_snapshot!("gaps_and_malformed_policy", detail);
 }
+
+/// A caller's group shows which groups admit it (the hardened endpoint-sg shape), and a
+/// narrow terminal abbreviates the control columns instead of hiding the ids.
+#[tokio::test]
+async fn a_callers_group_shows_where_it_is_allowed_in() {
+    let mut posture = SandboxCloud::lab_posture();
+    let endpoint_group = posture.security_groups[0].ingress.as_mut().unwrap();
+    endpoint_group[0].rule_id = "sgr-0a1a1a1a1a1a10443".into();
+    endpoint_group[0].source = ztharden::model::RuleSource::Group {
+        group_id: "sg-0a1a1a1a1a1a1a1a1".into(),
+        owner_id: None,
+    };
+    endpoint_group[0].description = Some("HTTPS from service-a".into());
+    let mut tui = session(
+        Arc::new(SandboxCloud::from_posture(posture)),
+        Theme::default(),
+        (100, 40),
+    )
+    .scanned()
+    .await;
+    tui.key(KeyCode::Char('3'));
+    tui.key(KeyCode::Char('j'));
+    let screen = tui.screen();
+    assert!(
+        screen.contains(
+            "sg-0e9e9e9e9e9e9e9e9 (execute-api-endpoint): tcp 443 by sgr-0a1a1a1a1a1a10443"
+        ),
+        "{screen}"
+    );
+    assert!(screen.contains("ep-sg"), "{screen}");
+    insta::assert_snapshot!("caller_group_narrow", screen);
+}

@@ -61,9 +61,11 @@ pub fn render(frame: &mut Frame, state: &State) {
     lines.push(Line::raw(""));
     lines.push(Line::styled("Controls", t.heading()));
     for control in Control::ALL {
+        let short = super::list::abbreviation(control.id()).unwrap_or_default();
         lines.push(Line::from(vec![
             Span::styled(format!("  {:<17}", control.id()), t.value()),
-            Span::raw(control.title()),
+            Span::raw(format!("{:<32}", control.title())),
+            Span::styled(format!("narrow: {short}"), t.dim()),
         ]));
     }
     let area = overlay_area(frame.area(), lines.len() as u16 + 2);

@@ -10,6 +10,20 @@ use crate::steps::Control;
 use crate::tui::state::{Focus, Scanned, State, View};
 use crate::tui::theme::Theme;
 
+/// Below this width the control columns use short headers, to leave room for the ids.
+const COMPACT_BELOW: u16 = 110;
+
+/// The short header of a control column (shown in the help too).
+pub fn abbreviation(control_id: &str) -> Option<&'static str> {
+    match control_id {
+        "iam-auth" => Some("iam"),
+        "resource-policy" => Some("res-pol"),
+        "endpoint-policy" => Some("ep-pol"),
+        "endpoint-sg" => Some("ep-sg"),
+        _ => None,
+    }
+}
+
 /// The rows of a view, with their column widths (without the highlight column).
 struct Rows {
     header: Vec<&'static str>,
@@ -271,9 +285,17 @@ fn row_height(row: &[Text<'_>]) -> u16 {
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let t = state.theme;
-    let Some(built) = rows(state) else {
+    let Some(mut built) = rows(state) else {
         return;
     };
+    if area.width < COMPACT_BELOW {
+        for (header, width) in built.header.iter_mut().zip(built.widths.iter_mut()) {
+            if let Some(short) = abbreviation(header) {
+                *header = short;
+                *width = Constraint::Length(short.len().max(4) as u16);
+            }
+        }
+    }
     let total = match (&state.data, state.view) {
         (Some(d), View::Apis) => d.paths.len(),
         (Some(d), View::Endpoints) => d.posture.endpoints.len(),

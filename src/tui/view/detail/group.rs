@@ -3,7 +3,7 @@
 use ratatui::text::{Line, Span};
 
 use super::blocks::{self, field, note, section};
-use crate::model::SecurityGroup;
+use crate::model::{RuleSource, SecurityGroup};
 use crate::tui::state::Scanned;
 use crate::tui::theme::Theme;
 
@@ -36,6 +36,24 @@ pub fn lines(data: &Scanned, g: &SecurityGroup, t: Theme) -> Vec<Line<'static>> 
     let endpoint_ids: Vec<String> = endpoints.iter().map(|e| e.id.clone()).collect();
     lines.push(field("endpoints", blocks::list_or_none(&endpoint_ids), t));
     lines.push(field("instances", blocks::list_or_none(&instances), t));
+    // Where members of this group may connect: rules of other groups that name it as source.
+    let allowed_into: Vec<String> = p
+        .security_groups
+        .iter()
+        .flat_map(|other| {
+            other
+                .ingress
+                .iter()
+                .flatten()
+                .filter(|r| matches!(&r.source, RuleSource::Group { group_id, .. } if *group_id == g.id))
+                .map(move |r| format!("{} ({}): {} by {}", other.id, other.name, r.describe_ports(), r.rule_id))
+        })
+        .collect();
+    lines.push(field(
+        "allowed into",
+        blocks::list_or_none(&allowed_into),
+        t,
+    ));
 
     blocks::gaps(&mut lines, "COULD NOT BE READ", data.gaps_for(&g.id), t);
 
