@@ -52,7 +52,7 @@ impl Headless {
         self.pending.extend(effects);
     }
 
-    /// Press a key (no modifiers, except Shift-Tab as `BackTab`).
+    /// Press a key without modifiers (Shift-Tab is `KeyCode::BackTab`).
     pub fn key(&mut self, code: KeyCode) {
         self.send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     }
