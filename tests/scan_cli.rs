@@ -10,7 +10,10 @@ fn ztharden(args: &[&str]) -> Output {
         .env_remove("AWS_REGION")
         .env_remove("AWS_DEFAULT_REGION")
         .env_remove("AWS_ENDPOINT_URL")
-        .env("XDG_STATE_HOME", std::env::temp_dir().join("ztharden-test-state"))
+        .env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join("ztharden-test-state"),
+        )
         .output()
         .expect("the binary runs")
 }
@@ -25,30 +28,62 @@ fn demo_scan_json_is_the_stable_contract() {
     let findings = doc["findings"].as_array().unwrap();
     for f in findings {
         for key in ["control", "status", "reason", "resource_arn"] {
-            assert!(f.get(key).is_some_and(|v| v.is_string()), "{key} missing in {f}");
+            assert!(
+                f.get(key).is_some_and(|v| v.is_string()),
+                "{key} missing in {f}"
+            );
         }
-        assert!(["iam-auth", "resource-policy", "endpoint-policy", "endpoint-sg"]
-            .contains(&f["control"].as_str().unwrap()));
+        assert!(
+            [
+                "iam-auth",
+                "resource-policy",
+                "endpoint-policy",
+                "endpoint-sg"
+            ]
+            .contains(&f["control"].as_str().unwrap())
+        );
         assert!(["pass", "fail", "warn", "skip"].contains(&f["status"].as_str().unwrap()));
         assert!(f["resource_arn"].as_str().unwrap().starts_with("arn:aws:"));
     }
     let get_orders = findings
         .iter()
-        .find(|f| f["control"] == "iam-auth" && f["api_name"] == "orders" && f["http_method"] == "GET" && f["path"] == "/orders")
+        .find(|f| {
+            f["control"] == "iam-auth"
+                && f["api_name"] == "orders"
+                && f["http_method"] == "GET"
+                && f["path"] == "/orders"
+        })
         .expect("GET /orders is judged");
     assert_eq!(get_orders["status"], "fail");
     assert_eq!(get_orders["api_id"], "a1b2c3d4e5");
-    assert!(get_orders.get("security_group_id").is_none(), "fields only where they apply");
-    let sg = findings.iter().find(|f| f["control"] == "endpoint-sg").unwrap();
+    assert!(
+        get_orders.get("security_group_id").is_none(),
+        "fields only where they apply"
+    );
+    let sg = findings
+        .iter()
+        .find(|f| f["control"] == "endpoint-sg")
+        .unwrap();
     assert_eq!(sg["security_group_id"], "sg-0e9e9e9e9e9e9e9e9");
     assert_eq!(sg["status"], "fail");
     let summary = &doc["summary"];
-    for control in ["iam-auth", "resource-policy", "endpoint-policy", "endpoint-sg"] {
+    for control in [
+        "iam-auth",
+        "resource-policy",
+        "endpoint-policy",
+        "endpoint-sg",
+    ] {
         for status in ["pass", "fail", "warn", "skip"] {
-            assert!(summary[control][status].is_u64(), "{control}/{status} missing");
+            assert!(
+                summary[control][status].is_u64(),
+                "{control}/{status} missing"
+            );
         }
     }
-    assert_eq!(summary["iam-auth"]["fail"], 6, "5 orders methods and GET /health");
+    assert_eq!(
+        summary["iam-auth"]["fail"], 6,
+        "5 orders methods and GET /health"
+    );
     assert_eq!(summary["iam-auth"]["skip"], 2, "the two OPTIONS preflights");
     assert_eq!(summary["endpoint-sg"]["fail"], 1);
     let counted: u64 = summary
@@ -66,8 +101,15 @@ fn demo_scan_table_shows_every_path() {
     let out = ztharden(&["--demo", "scan"]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("account 111122223333, region us-east-1 (SANDBOX)"), "{text}");
-    for api in ["orders (a1b2c3d4e5, PRIVATE) via vpce-0e9e9e9e9e9e9e9e9", "inventory (", "status (k1l2m3n4o5, REGIONAL): no VPC endpoint"] {
+    assert!(
+        text.contains("account 111122223333, region us-east-1 (SANDBOX)"),
+        "{text}"
+    );
+    for api in [
+        "orders (a1b2c3d4e5, PRIVATE) via vpce-0e9e9e9e9e9e9e9e9",
+        "inventory (",
+        "status (k1l2m3n4o5, REGIONAL): no VPC endpoint",
+    ] {
         assert!(text.contains(api), "{api} missing in:\n{text}");
     }
     assert!(text.contains("Summary"));
@@ -81,7 +123,10 @@ fn no_region_is_a_clear_exit_2() {
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", std::env::temp_dir())
         .env("AWS_CONFIG_FILE", "/nonexistent/ztharden-config")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/ztharden-credentials")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/ztharden-credentials",
+        )
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .output()
         .unwrap();
@@ -94,7 +139,13 @@ fn no_region_is_a_clear_exit_2() {
 #[test]
 fn unreachable_endpoint_is_a_clear_exit_2() {
     let out = Command::new(env!("CARGO_BIN_EXE_ztharden"))
-        .args(["--region", "us-east-1", "--endpoint-url", "http://127.0.0.1:9", "scan"])
+        .args([
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "scan",
+        ])
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", std::env::temp_dir())
@@ -107,7 +158,10 @@ fn unreachable_endpoint_is_a_clear_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
-    assert!(err.contains("endpoint-url") || err.contains("network"), "{err}");
+    assert!(
+        err.contains("endpoint-url") || err.contains("network"),
+        "{err}"
+    );
 }
 
 #[test]

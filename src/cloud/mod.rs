@@ -18,7 +18,11 @@ pub enum ReadEvent {
     /// A phase started, e.g. "REST APIs" or "security groups".
     Started(String),
     /// One item of a phase is done, e.g. the resources of API `orders`.
-    Read { what: String, done: usize, total: usize },
+    Read {
+        what: String,
+        done: usize,
+        total: usize,
+    },
     /// Something could not be read; the read goes on.
     Gap(String),
 }
@@ -73,7 +77,11 @@ pub struct CloudError {
 }
 
 impl CloudError {
-    pub fn new(kind: CloudErrorKind, operation: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        kind: CloudErrorKind,
+        operation: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Self {
             kind,
             operation: operation.into(),
@@ -99,9 +107,13 @@ impl CloudError {
             CloudErrorKind::AccessDenied => {
                 "grant the read permissions listed in the README to the identity you use"
             }
-            CloudErrorKind::Throttled => "the account's API quota is exhausted: wait a minute and refresh",
+            CloudErrorKind::Throttled => {
+                "the account's API quota is exhausted: wait a minute and refresh"
+            }
             CloudErrorKind::InvalidInput => "check the id or value you gave",
-            CloudErrorKind::Service => "retry later; if it persists, check the AWS Health Dashboard",
+            CloudErrorKind::Service => {
+                "retry later; if it persists, check the AWS Health Dashboard"
+            }
             CloudErrorKind::Config => "check the file or option named above",
         }
     }
@@ -121,14 +133,20 @@ impl fmt::Display for CloudError {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CloudLabel {
     Sandbox,
-    Aws { profile: Option<String>, endpoint_url: Option<String> },
+    Aws {
+        profile: Option<String>,
+        endpoint_url: Option<String>,
+    },
 }
 
 impl fmt::Display for CloudLabel {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Sandbox => f.write_str("SANDBOX"),
-            Self::Aws { profile, endpoint_url } => {
+            Self::Aws {
+                profile,
+                endpoint_url,
+            } => {
                 write!(f, "profile {}", profile.as_deref().unwrap_or("default"))?;
                 if let Some(url) = endpoint_url {
                     write!(f, " @ {url}")?;
