@@ -14,7 +14,7 @@ use ztharden::steps::assess;
 
 fn large_account(apis: usize, methods_per_api: usize, endpoints: usize, callers: usize) -> Posture {
     let mut p = SandboxCloud::lab_posture();
-    let template_api = p.apis[0].clone();
+    let template_api = p.apis.iter().find(|a| a.name == "orders").unwrap().clone();
     let template_endpoint = p.endpoints[0].clone();
     let template_instance = p.instances[0].clone();
     let method = template_api.resources.as_ref().unwrap()[1].methods[0].clone();

@@ -171,3 +171,31 @@ fn demo_and_profile_do_not_mix() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("--demo") && err.contains("--profile"), "{err}");
 }
+
+#[test]
+fn missing_credentials_are_a_clear_exit_2() {
+    let out = Command::new(env!("CARGO_BIN_EXE_ztharden"))
+        .args([
+            "--region",
+            "us-east-1",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+            "scan",
+        ])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", std::env::temp_dir().join("ztharden-no-home"))
+        .env("AWS_CONFIG_FILE", "/nonexistent/ztharden-config")
+        .env(
+            "AWS_SHARED_CREDENTIALS_FILE",
+            "/nonexistent/ztharden-credentials",
+        )
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(err.contains("no AWS credentials found"), "{err}");
+    assert!(err.contains("--profile"), "says what to do: {err}");
+}

@@ -145,16 +145,16 @@ fn the_demo_lists_api_paths_opens_a_detail_shows_help_and_quits() {
     );
 
     keys.write_all(b"j").unwrap();
-    screen.wait_for("inventory selected", |s| {
-        line_with(s, "▶ inventory").is_some()
+    screen.wait_for("orders selected (the list is sorted by name)", |s| {
+        line_with(s, "▶ orders").is_some()
     });
 
     keys.write_all(b"\r").unwrap();
-    screen.wait_for("the detail of inventory", |s| {
-        s.contains("METHODS") && s.contains("/items") && s.contains("Esc back")
+    screen.wait_for("the detail of orders", |s| {
+        s.contains("METHODS") && s.contains("/orders/{id}") && s.contains("Esc back")
     });
     assert!(
-        !screen.text().contains("▶ inventory"),
+        !screen.text().contains("▶ orders"),
         "the detail has the whole body"
     );
 

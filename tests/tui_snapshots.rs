@@ -56,6 +56,7 @@ async fn the_list_of_api_paths_after_a_scan() {
 #[tokio::test]
 async fn the_detail_of_orders() {
     let mut tui = lab(SIZE).await;
+    tui.key(KeyCode::Char('j'));
     tui.key(KeyCode::Enter);
     insta::assert_snapshot!("orders_detail", tui.screen());
 }
@@ -64,6 +65,7 @@ async fn the_detail_of_orders() {
 #[tokio::test]
 async fn the_whole_detail_of_orders() {
     let mut tui = lab((120, 36)).await;
+    tui.key(KeyCode::Char('j'));
     tui.key(KeyCode::Enter);
     tui.send(Msg::Resize {
         width: 120,
@@ -101,6 +103,7 @@ async fn the_security_groups_view() {
     let mut tui = lab(SIZE).await;
     tui.key(KeyCode::Tab);
     tui.key(KeyCode::Tab);
+    tui.key(KeyCode::Char('G'));
     insta::assert_snapshot!("security_groups", tui.screen());
 }
 
@@ -227,7 +230,12 @@ async fn badges_use_colour_unless_no_color() {
 async fn malformed_policies_and_read_gaps_show_on_their_resources() {
     let mut posture = SandboxCloud::lab_posture();
     posture.endpoints[0].policy = Some(PolicyText::new("{\"Statement\": [ {\"Effect\": "));
-    posture.apis[0].resources = None;
+    let orders = posture
+        .apis
+        .iter_mut()
+        .find(|a| a.name == "orders")
+        .unwrap();
+    orders.resources = None;
     posture.gaps.push(ReadGap {
         resource: "arn:aws:apigateway:us-east-1::/restapis/a1b2c3d4e5".into(),
         operation: "GetResources".into(),
@@ -251,6 +259,7 @@ async fn malformed_policies_and_read_gaps_show_on_their_resources() {
         list.contains("1 thing could not be read") || list.contains("2 things could not be read"),
         "{list}"
     );
+    tui.key(KeyCode::Char('j'));
     tui.key(KeyCode::Enter);
     let detail = tui.screen();
     for expected in [
@@ -272,7 +281,12 @@ async fn malformed_policies_and_read_gaps_show_on_their_resources() {
 #[tokio::test]
 async fn a_callers_group_shows_where_it_is_allowed_in() {
     let mut posture = SandboxCloud::lab_posture();
-    let endpoint_group = posture.security_groups[0].ingress.as_mut().unwrap();
+    let endpoint_group = posture
+        .security_groups
+        .iter_mut()
+        .find(|g| g.id == "sg-0e9e9e9e9e9e9e9e9")
+        .and_then(|g| g.ingress.as_mut())
+        .unwrap();
     endpoint_group[0].rule_id = "sgr-0a1a1a1a1a1a10443".into();
     endpoint_group[0].source = ztharden::model::RuleSource::Group {
         group_id: "sg-0a1a1a1a1a1a1a1a1".into(),
@@ -287,7 +301,6 @@ async fn a_callers_group_shows_where_it_is_allowed_in() {
     .scanned()
     .await;
     tui.key(KeyCode::Char('3'));
-    tui.key(KeyCode::Char('j'));
     let screen = tui.screen();
     assert!(
         screen.contains(

@@ -74,26 +74,26 @@ fn the_first_scan_starts_at_once_and_shows_its_progress() {
     update(&mut state, done(1, Ok(lab())));
     assert!(state.scanning.is_none());
     assert_eq!(state.refreshed_at, Some(datetime!(2026-05-01 09:30:00 UTC)));
-    assert_eq!(selected_api(&state), "orders");
+    assert_eq!(selected_api(&state), "inventory");
 }
 
 #[test]
 fn j_k_and_arrows_move_within_the_list() {
     let mut state = scanned();
     press(&mut state, "j");
-    assert_eq!(selected_api(&state), "inventory");
+    assert_eq!(selected_api(&state), "orders");
     update(&mut state, key(KeyCode::Down));
     assert_eq!(selected_api(&state), "status");
     press(&mut state, "jjj");
     assert_eq!(selected_api(&state), "status", "stops at the last item");
     update(&mut state, key(KeyCode::Up));
-    assert_eq!(selected_api(&state), "inventory");
+    assert_eq!(selected_api(&state), "orders");
     press(&mut state, "kkk");
-    assert_eq!(selected_api(&state), "orders", "stops at the first item");
+    assert_eq!(selected_api(&state), "inventory", "stops at the first item");
     press(&mut state, "G");
     assert_eq!(selected_api(&state), "status");
     press(&mut state, "g");
-    assert_eq!(selected_api(&state), "orders");
+    assert_eq!(selected_api(&state), "inventory");
 }
 
 #[test]
@@ -108,10 +108,10 @@ fn tab_switches_views_and_each_view_keeps_its_selection() {
     update(&mut state, key(KeyCode::Tab));
     assert_eq!(state.view, View::Groups);
     press(&mut state, "j");
-    assert!(matches!(state.selection(), Some(Selected::Group(g)) if g.name == "service-a"));
+    assert!(matches!(state.selection(), Some(Selected::Group(g)) if g.name == "service-c"));
     update(&mut state, key(KeyCode::Tab));
     assert_eq!(state.view, View::Apis);
-    assert_eq!(selected_api(&state), "inventory");
+    assert_eq!(selected_api(&state), "orders");
     update(&mut state, key(KeyCode::BackTab));
     assert_eq!(state.view, View::Groups);
     press(&mut state, "2");
@@ -128,7 +128,7 @@ fn enter_drills_into_the_detail_which_scrolls_and_esc_goes_back() {
     assert_eq!(state.detail_scroll, 0);
     press(&mut state, "jj");
     assert_eq!(state.detail_scroll, 2, "j scrolls the detail, not the list");
-    assert_eq!(selected_api(&state), "orders");
+    assert_eq!(selected_api(&state), "inventory");
     press(&mut state, "k");
     assert_eq!(state.detail_scroll, 1);
     update(&mut state, key(KeyCode::PageDown));
@@ -148,7 +148,7 @@ fn enter_drills_into_the_detail_which_scrolls_and_esc_goes_back() {
     update(&mut state, key(KeyCode::Esc));
     assert_eq!(state.focus, Focus::List);
     press(&mut state, "j");
-    assert_eq!(selected_api(&state), "inventory");
+    assert_eq!(selected_api(&state), "orders");
 }
 
 #[test]
@@ -276,7 +276,7 @@ fn a_failed_scan_is_shown_and_r_retries() {
     );
     update(&mut state, done(2, Ok(lab())));
     assert!(state.error.is_none());
-    assert_eq!(selected_api(&state), "orders");
+    assert_eq!(selected_api(&state), "inventory");
 }
 
 #[test]
@@ -286,7 +286,7 @@ fn a_failed_refresh_keeps_the_last_good_data() {
     press(&mut state, "r");
     update(&mut state, done(2, Err("throttled")));
     assert_eq!(state.error.as_deref(), Some("throttled"));
-    assert_eq!(selected_api(&state), "inventory");
+    assert_eq!(selected_api(&state), "orders");
     assert_eq!(state.refreshed_at, Some(datetime!(2026-05-01 09:30:00 UTC)));
 }
 
@@ -294,20 +294,20 @@ fn a_failed_refresh_keeps_the_last_good_data() {
 fn a_refresh_keeps_the_selection_on_the_same_item() {
     let mut state = scanned();
     press(&mut state, "j");
-    assert_eq!(selected_api(&state), "inventory");
+    assert_eq!(selected_api(&state), "orders");
     let mut posture = SandboxCloud::lab_posture();
     posture.apis.reverse();
     press(&mut state, "r");
     update(&mut state, done(2, Ok(Scanned::new(posture))));
-    assert_eq!(selected_api(&state), "inventory");
+    assert_eq!(selected_api(&state), "orders");
     assert_eq!(state.selected[0], 1);
     let mut posture = SandboxCloud::lab_posture();
-    posture.apis.retain(|a| a.name == "orders");
+    posture.apis.retain(|a| a.name == "inventory");
     press(&mut state, "r");
     update(&mut state, done(3, Ok(Scanned::new(posture))));
     assert_eq!(
         selected_api(&state),
-        "orders",
+        "inventory",
         "a vanished item leaves the selection in range"
     );
 }
@@ -320,7 +320,7 @@ fn help_opens_and_closes_and_q_quits() {
     assert!(press(&mut state, "j").is_empty());
     assert_eq!(
         selected_api(&state),
-        "orders",
+        "inventory",
         "keys do not reach the list under the help"
     );
     update(&mut state, key(KeyCode::Esc));

@@ -125,7 +125,14 @@ impl fmt::Display for CloudError {
         if let Some(resource) = &self.resource {
             write!(f, " on {resource}")?;
         }
-        write!(f, ": {}; {}", self.message, self.hint())
+        // One line: multi-line service messages are folded.
+        let message: Vec<&str> = self
+            .message
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .collect();
+        write!(f, ": {}; {}", message.join(" "), self.hint())
     }
 }
 
@@ -167,4 +174,25 @@ pub trait Cloud: Send + Sync {
     /// recorded as gaps in the posture; an error means nothing useful could be read at all
     /// (no credentials, endpoint unreachable, the account itself unreadable).
     async fn read_posture(&self, progress: &dyn Progress) -> Result<Posture, CloudError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_are_one_line_saying_what_where_and_what_next() {
+        let e = CloudError::new(
+            CloudErrorKind::AccessDenied,
+            "GetResources",
+            "AccessDenied:\n  not allowed\n",
+        )
+        .on("a1b2c3d4e5");
+        let text = e.to_string();
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(
+            text.starts_with("GetResources failed on a1b2c3d4e5: AccessDenied: not allowed; grant"),
+            "{text}"
+        );
+    }
 }

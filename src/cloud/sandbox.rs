@@ -49,13 +49,15 @@ impl SandboxCloud {
     /// A scenario built in code (tests build variants of the lab this way).
     pub fn from_posture(posture: Posture) -> Self {
         Self {
-            state: Mutex::new(posture),
+            state: Mutex::new(posture.into_canonical()),
         }
     }
 
     /// The lab's posture, for tests that build variants of it.
     pub fn lab_posture() -> Posture {
-        serde_json::from_str(LAB_JSON).expect("the built-in lab fixture is valid")
+        let posture: Posture =
+            serde_json::from_str(LAB_JSON).expect("the built-in lab fixture is valid");
+        posture.into_canonical()
     }
 
     fn snapshot(&self) -> Posture {
@@ -132,7 +134,7 @@ mod tests {
         assert_eq!(p.account.as_str(), "111122223333");
         assert_eq!(p.region.as_str(), "us-east-1");
         let names: Vec<_> = p.apis.iter().map(|a| a.name.as_str()).collect();
-        assert_eq!(names, ["orders", "inventory", "status"]);
+        assert_eq!(names, ["inventory", "orders", "status"], "sorted by name");
         assert_eq!(p.endpoints.len(), 1);
         assert_eq!(p.apis_behind(&p.endpoints[0].id).count(), 2);
         let orders = p.api("a1b2c3d4e5").unwrap();

@@ -33,6 +33,40 @@ pub struct Posture {
 }
 
 impl Posture {
+    /// Puts every list in the order the operator reads it, whatever order the source gave:
+    /// APIs by name, resources by path, methods by verb, the rest by id. Both clouds return
+    /// postures in this order, so the same account reads the same from either.
+    pub fn into_canonical(mut self) -> Self {
+        self.apis
+            .sort_by(|a, b| (&a.name, &a.id).cmp(&(&b.name, &b.id)));
+        for api in &mut self.apis {
+            api.vpc_endpoint_ids.sort();
+            for r in api.resources.iter_mut().flatten() {
+                r.methods.sort_by(|a, b| a.http_method.cmp(&b.http_method));
+            }
+            if let Some(resources) = &mut api.resources {
+                resources.sort_by(|a, b| (&a.path, &a.id).cmp(&(&b.path, &b.id)));
+            }
+            if let Some(stages) = &mut api.stages {
+                stages.sort_by(|a, b| a.name.cmp(&b.name));
+            }
+        }
+        self.endpoints.sort_by(|a, b| a.id.cmp(&b.id));
+        self.security_groups.sort_by(|a, b| a.id.cmp(&b.id));
+        for g in &mut self.security_groups {
+            if let Some(rules) = &mut g.ingress {
+                rules.sort_by(|a, b| a.rule_id.cmp(&b.rule_id));
+            }
+        }
+        self.vpcs.sort_by(|a, b| a.id.cmp(&b.id));
+        self.instances.sort_by(|a, b| a.id.cmp(&b.id));
+        self.gaps.sort_by(|a, b| {
+            (&a.resource, &a.operation, &a.message).cmp(&(&b.resource, &b.operation, &b.message))
+        });
+        self.gaps.dedup();
+        self
+    }
+
     pub fn api(&self, id: &str) -> Option<&RestApi> {
         self.apis.iter().find(|a| a.id == id)
     }

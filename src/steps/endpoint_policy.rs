@@ -103,10 +103,11 @@ fn judge(posture: &Posture, endpoint: &VpcEndpoint) -> Finding {
             ),
         );
     }
-    let apis: Vec<&str> = posture
+    let mut apis: Vec<&str> = posture
         .apis_behind(&endpoint.id)
         .map(|a| a.name.as_str())
         .collect();
+    apis.sort_unstable();
     let mut reason = format!(
         "{} admits only named principals of {} ({}) to the account's APIs",
         endpoint.id,

@@ -171,9 +171,15 @@ mod tests {
     #[test]
     fn unreadable_methods_are_a_warning_not_a_pass() {
         let mut posture = SandboxCloud::lab_posture();
-        posture.apis[0].resources = None;
+        let orders = posture
+            .apis
+            .iter_mut()
+            .find(|a| a.name == "orders")
+            .unwrap();
+        orders.resources = None;
+        let id = orders.id.clone();
         posture.gaps.push(crate::model::ReadGap {
-            resource: posture.apis[0].id.clone(),
+            resource: id,
             operation: "GetResources".into(),
             message: "AccessDenied".into(),
         });

@@ -51,6 +51,13 @@ where
         ),
         _ => (CloudErrorKind::Service, chain_text(err)),
     };
+    tracing::debug!(operation, error = %chain_text(err), "AWS call failed");
+    let message = if kind == CloudErrorKind::Credentials && message.contains("no credentials found")
+    {
+        "no AWS credentials found (tried the environment, the profile, web identity, the container and instance metadata)".to_string()
+    } else {
+        message
+    };
     CloudError::new(kind, operation, message)
 }
 

@@ -59,11 +59,7 @@ pub async fn read_posture(
         gaps: Mutex::new(Vec::new()),
     };
     let (apis, net) = futures::join!(rest_apis::read_apis(&ctx), network::read_network(&ctx));
-    let mut gaps = ctx.gaps.into_inner().unwrap_or_else(|e| e.into_inner());
-    gaps.sort_by(|a, b| {
-        (&a.resource, &a.operation, &a.message).cmp(&(&b.resource, &b.operation, &b.message))
-    });
-    gaps.dedup();
+    let gaps = ctx.gaps.into_inner().unwrap_or_else(|e| e.into_inner());
     Ok(Posture {
         account,
         region: clients.region.clone(),
@@ -73,7 +69,8 @@ pub async fn read_posture(
         vpcs: net.vpcs,
         instances: net.instances,
         gaps,
-    })
+    }
+    .into_canonical())
 }
 
 /// `sts:GetCallerIdentity`: proves the credentials work and names the account.

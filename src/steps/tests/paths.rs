@@ -6,21 +6,21 @@ fn every_api_is_a_path_with_its_endpoint_and_groups() {
     let p = lab(|_| {});
     let paths = api_paths(&p);
     assert_eq!(paths.len(), 3);
-    assert_eq!(paths[0].api_name, "orders");
-    assert_eq!(paths[0].endpoint_ids, [VPCE]);
-    assert_eq!(paths[0].security_group_ids, ["sg-0e9e9e9e9e9e9e9e9"]);
+    assert_eq!(paths[1].api_name, "orders");
+    assert_eq!(paths[1].endpoint_ids, [VPCE]);
+    assert_eq!(paths[1].security_group_ids, ["sg-0e9e9e9e9e9e9e9e9"]);
     assert!(paths[2].endpoint_ids.is_empty(), "status is REGIONAL");
     let findings = assess(&p);
     assert_eq!(
-        paths[0].status(&findings, Control::IamAuth),
+        paths[1].status(&findings, Control::IamAuth),
         Some(Status::Fail)
     );
     assert_eq!(
-        paths[1].status(&findings, Control::IamAuth),
+        paths[0].status(&findings, Control::IamAuth),
         Some(Status::Warn)
     );
     assert_eq!(
-        paths[1].status(&findings, Control::EndpointSg),
+        paths[0].status(&findings, Control::EndpointSg),
         Some(Status::Fail),
         "shared endpoint"
     );
@@ -56,7 +56,7 @@ fn a_fully_hardened_orders_path_passes_every_control() {
         }]);
     });
     let findings = assess(&p);
-    let orders = &api_paths(&p)[0];
+    let orders = &api_paths(&p)[1];
     for control in Control::ALL {
         assert_eq!(
             orders.status(&findings, control),
