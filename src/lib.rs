@@ -4,6 +4,7 @@
 
 pub mod cloud;
 pub mod model;
+pub mod plan;
 pub mod policy;
 pub mod report;
 pub mod steps;
