@@ -115,73 +115,11 @@ fn demo_scan_table_shows_every_path() {
     assert!(text.contains("Summary"));
 }
 
-#[test]
-fn no_region_is_a_clear_exit_2() {
-    let out = Command::new(env!("CARGO_BIN_EXE_ztharden"))
-        .args(["scan"])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", std::env::temp_dir())
-        .env("AWS_CONFIG_FILE", "/nonexistent/ztharden-config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/ztharden-credentials",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
-    assert!(err.contains("--region"), "{err}");
-}
-
-#[test]
-fn unreachable_endpoint_is_a_clear_exit_2() {
-    let out = Command::new(env!("CARGO_BIN_EXE_ztharden"))
-        .args([
-            "--region",
-            "us-east-1",
-            "--endpoint-url",
-            "http://127.0.0.1:9",
-            "scan",
-        ])
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", std::env::temp_dir())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_CONFIG_FILE", "/nonexistent/ztharden-config")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
-    assert!(
-        err.contains("endpoint-url") || err.contains("network"),
-        "{err}"
-    );
-}
-
-#[test]
-fn demo_and_profile_do_not_mix() {
-    let out = ztharden(&["--demo", "--profile", "prod", "scan"]);
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8(out.stderr).unwrap();
-    assert!(err.contains("--demo") && err.contains("--profile"), "{err}");
-}
-
-#[test]
-fn missing_credentials_are_a_clear_exit_2() {
-    let out = Command::new(env!("CARGO_BIN_EXE_ztharden"))
-        .args([
-            "--region",
-            "us-east-1",
-            "--endpoint-url",
-            "http://127.0.0.1:9",
-            "scan",
-        ])
+/// Runs the binary with no AWS settings from the user: no profile files, no instance
+/// metadata, and static test keys only when `keys` is set.
+fn isolated(args: &[&str], keys: bool) -> (Option<i32>, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ztharden"));
+    cmd.args(args)
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", std::env::temp_dir().join("ztharden-no-home"))
@@ -190,12 +128,54 @@ fn missing_credentials_are_a_clear_exit_2() {
             "AWS_SHARED_CREDENTIALS_FILE",
             "/nonexistent/ztharden-credentials",
         )
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    if keys {
+        cmd.env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing");
+    }
+    let out = cmd.output().expect("the binary runs");
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    (out.status.code(), err)
+}
+
+const UNREACHABLE: [&str; 5] = [
+    "--region",
+    "us-east-1",
+    "--endpoint-url",
+    "http://127.0.0.1:9",
+    "scan",
+];
+
+#[test]
+fn no_region_is_a_clear_exit_2() {
+    let (code, err) = isolated(&["scan"], true);
+    assert_eq!(code, Some(2));
+    assert!(err.contains("--region"), "{err}");
+}
+
+#[test]
+fn unreachable_endpoint_is_a_clear_exit_2() {
+    let (code, err) = isolated(&UNREACHABLE, true);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.contains("endpoint-url") || err.contains("network"),
+        "{err}"
+    );
+}
+
+#[test]
+fn missing_credentials_are_a_clear_exit_2() {
+    let (code, err) = isolated(&UNREACHABLE, false);
+    assert_eq!(code, Some(2));
     assert!(err.contains("no AWS credentials found"), "{err}");
     assert!(err.contains("--profile"), "says what to do: {err}");
+}
+
+#[test]
+fn demo_and_profile_do_not_mix() {
+    let out = ztharden(&["--demo", "--profile", "prod", "scan"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("--demo") && err.contains("--profile"), "{err}");
 }
