@@ -10,7 +10,7 @@ mod inputs;
 mod project;
 
 pub use change::{Change, MethodKey};
-pub use inputs::Inputs;
+pub use inputs::{CallerSuggestion, InputError, Inputs, suggest_callers};
 pub use project::project;
 
 use serde::{Deserialize, Serialize};
