@@ -5,8 +5,9 @@
 mod endpoint_policy;
 mod endpoint_sg;
 mod iam_auth;
-mod probes;
+pub(crate) mod probes;
 mod resource_policy;
+mod statements;
 
 pub mod finding;
 pub mod paths;

@@ -1,6 +1,12 @@
 //! `resource-policy`: the API's resource policy admits only the own account, and (for a private
 //! API) only through the endpoints attached to it. Judged with the evaluator, not by pattern.
 
+mod plan;
+#[cfg(test)]
+mod plan_tests;
+
+pub use plan::plan;
+
 use std::sync::LazyLock;
 
 use super::probes::{self, Invocation};

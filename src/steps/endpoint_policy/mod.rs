@@ -1,6 +1,12 @@
 //! `endpoint-policy`: the VPC endpoint admits only named principals of the account, and only
 //! to the account's own APIs. Judged with the evaluator.
 
+mod plan;
+#[cfg(test)]
+mod plan_tests;
+
+pub use plan::plan;
+
 use super::probes;
 use super::{Control, Finding, Status};
 use crate::model::{AccountId, Posture, VpcEndpoint};
