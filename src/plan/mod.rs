@@ -6,10 +6,12 @@
 //! [`Plan`] -> diffs (review) -> apply (later work).
 
 mod change;
+mod diff;
 mod inputs;
 mod project;
 
 pub use change::{Change, MethodKey};
+pub use diff::{DiffLine, plan_lines, plan_text, render_text, state_words, step_diff};
 pub use inputs::{CallerSuggestion, InputError, Inputs, suggest_callers};
 pub use project::project;
 
