@@ -106,7 +106,8 @@ pub fn lines(data: &Scanned, path: &ApiPath, api: &RestApi, t: Theme) -> Vec<Lin
     lines
 }
 
-fn methods(lines: &mut Vec<Line<'static>>, data: &Scanned, api: &RestApi, t: Theme) {
+/// The methods of an API with their authorization and the `iam-auth` badge.
+pub fn methods(lines: &mut Vec<Line<'static>>, data: &Scanned, api: &RestApi, t: Theme) {
     section(lines, "METHODS", t);
     if api.resources.is_none() {
         lines.push(Line::styled(
@@ -119,9 +120,29 @@ fn methods(lines: &mut Vec<Line<'static>>, data: &Scanned, api: &RestApi, t: The
         lines.push(note("no methods", 2, t));
         return;
     }
+    // Columns as wide as their longest value, so that the table fits narrow panes.
+    let width = |header: &str, values: &mut dyn Iterator<Item = usize>| {
+        values.max().unwrap_or(0).max(header.len())
+    };
+    let path_w = width(
+        "PATH",
+        &mut api.methods().map(|(r, _)| r.path.chars().count()),
+    );
+    let auth_w = width(
+        "AUTHORIZATION",
+        &mut api
+            .methods()
+            .map(|(_, m)| m.authorization_type.as_str().len()),
+    );
+    let authorizer_w = width(
+        "AUTHORIZER",
+        &mut api
+            .methods()
+            .map(|(_, m)| m.authorizer_id.as_deref().map_or(1, str::len)),
+    );
     lines.push(Line::styled(
         format!(
-            "  {:<24} {:<8} {:<20} {:<12} {:<8} {}",
+            "  {:<path_w$}  {:<7}  {:<auth_w$}  {:<authorizer_w$}  {:<8} {}",
             "PATH", "METHOD", "AUTHORIZATION", "AUTHORIZER", "API KEY", "iam-auth"
         ),
         t.label(),
@@ -140,7 +161,7 @@ fn methods(lines: &mut Vec<Line<'static>>, data: &Scanned, api: &RestApi, t: The
             .max();
         lines.push(Line::from(vec![
             Span::raw(format!(
-                "  {:<24} {:<8} {:<20} {:<12} {:<8} ",
+                "  {:<path_w$}  {:<7}  {:<auth_w$}  {:<authorizer_w$}  {:<8} ",
                 resource.path,
                 method.http_method,
                 method.authorization_type.as_str(),
