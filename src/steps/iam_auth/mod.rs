@@ -1,5 +1,9 @@
 //! `iam-auth`: IAM (SigV4) authorization on every method.
 
+mod plan;
+
+pub(crate) use plan::plan;
+
 use super::{Control, Finding, Status};
 use crate::model::{AuthorizationType, Method, Posture};
 
@@ -209,3 +213,6 @@ mod tests {
         assert_eq!(judge(&m, "/x").0, Status::Pass);
     }
 }
+
+#[cfg(test)]
+mod plan_tests;
