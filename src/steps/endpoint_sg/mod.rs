@@ -1,5 +1,9 @@
 //! `endpoint-sg`: the endpoint's security groups admit HTTPS only from the callers' groups.
 
+mod plan;
+
+pub(crate) use plan::plan;
+
 use super::{Control, Finding, Status};
 use crate::model::{IngressRule, Posture, RuleSource, SecurityGroup};
 
@@ -299,3 +303,6 @@ mod tests {
         assert!(findings[0].reason.contains("could not be read"));
     }
 }
+
+#[cfg(test)]
+mod plan_tests;
