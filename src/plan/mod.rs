@@ -5,11 +5,14 @@
 //! Data flow: `Posture` + [`Inputs`] -> `steps::*::plan` -> [`StepPlan`]s -> [`safety`] ->
 //! [`Plan`] -> diffs (review) -> apply (later work).
 
+mod build;
 mod change;
 mod diff;
 mod inputs;
 mod project;
+pub mod safety;
 
+pub use build::build;
 pub use change::{Change, MethodKey};
 pub use diff::{DiffLine, plan_lines, plan_text, render_text, state_words, step_diff};
 pub use inputs::{CallerSuggestion, InputError, Inputs, suggest_callers};

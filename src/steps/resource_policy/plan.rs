@@ -2,7 +2,7 @@
 //! `Resource` narrowed to the API's own ARN, then a redeploy of each stage.
 
 use super::super::probes;
-use super::super::statements::{self, Live, role_name};
+use super::super::statements::{self, Live};
 use crate::model::{Posture, RestApi};
 use crate::plan::{Change, Inputs, StepPlan, StepState};
 use crate::policy::{Effect, Policy, PrincipalSpec};
@@ -144,19 +144,15 @@ fn plan_api(posture: &Posture, api: &RestApi, inputs: &Inputs, acc: &mut Acc) {
         new: new.to_json_string(),
     });
     redeploy(api, acc);
-    let callers: Vec<&str> = inputs.caller_roles.iter().map(|r| role_name(r)).collect();
-    if !callers.is_empty() {
-        acc.guidance.push(format!(
-            "callers of {name} ({}) must be principals of account {}{}",
-            callers.join(", "),
-            posture.account,
-            if api.is_private() {
-                format!(" and call through {}", inputs.endpoint_ids.join(", "))
-            } else {
-                String::new()
-            }
-        ));
-    }
+    acc.guidance.push(format!(
+        "once this policy is deployed, only principals of account {}{} can invoke {name}",
+        posture.account,
+        if api.is_private() {
+            format!(" calling through {}", inputs.endpoint_ids.join(" or "))
+        } else {
+            String::new()
+        }
+    ));
 }
 
 /// One `Redeploy` per stage of the API, so that the new policy reaches callers.
@@ -173,7 +169,11 @@ fn redeploy(api: &RestApi, acc: &mut Acc) {
             api_id: api.id.clone(),
             stage: s.name.clone(),
             expected_deployment_id: s.deployment_id.clone(),
-            description: format!("ztharden: {}", Control::ResourcePolicy.id()),
+            description: format!(
+                "ztharden {}: new resource policy of {}",
+                Control::ResourcePolicy.id(),
+                api.name
+            ),
         })),
     }
 }

@@ -72,13 +72,19 @@ fn lab_orders_gets_the_three_statements_then_a_redeploy() {
             api_id: ORDERS.into(),
             stage: "prod".into(),
             expected_deployment_id: Some("dep0rders1".into()),
-            description: "ztharden: resource-policy".into(),
+            description: "ztharden resource-policy: new resource policy of orders".into(),
         }
     );
     assert_eq!(step.changes.len(), 2);
     // The lab's only statement (Allow Invoke to "*" on the API) is the new AllowInvoke:
     // replacing it drops nothing anyone relies on, so no warning.
     assert!(dropped(&step.warnings).is_empty(), "{:?}", step.warnings);
+    assert_eq!(
+        step.guidance,
+        [format!(
+            "once this policy is deployed, only principals of account {ACCOUNT} calling through {VPCE} can invoke orders ({ORDERS})"
+        )]
+    );
 }
 
 #[test]
@@ -87,7 +93,15 @@ fn table_of_dropped_statements() {
         {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": ORDERS_ARN},
         {"Sid": "Partner", "Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::444455556666:root"},
          "Action": "execute-api:Invoke", "Resource": ORDERS_ARN}]});
-    let cases: Vec<(&str, &str, Vec<&str>, Option<serde_json::Value>, Vec<&str>)> = vec![
+    /// Name, API, chosen endpoints, orders' policy (if changed), the dropped statements.
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        Vec<&'a str>,
+        Option<serde_json::Value>,
+        Vec<&'a str>,
+    );
+    let cases: Vec<Case> = vec![
         // inventory's DenyOtherEndpoints says what the new statement says: not dropped.
         (
             "inventory, its own endpoint",
