@@ -32,7 +32,8 @@ pub fn verdicts(after: &Posture, inputs: &Inputs) -> Vec<Verdict> {
 
 /// Checks the steps of a plan in order, each on the projection of `posture` after it and every
 /// earlier step: fills in the verdicts, adds order warnings, and blocks a step that locks out a
-/// chosen caller (naming the statement that does it).
+/// chosen caller (naming the statement that does it). Checking the same steps again changes
+/// nothing more.
 pub fn check_steps(posture: &Posture, inputs: &Inputs, steps: &mut [StepPlan]) {
     let mut states = vec![posture.clone()];
     for step in steps.iter() {
@@ -113,6 +114,7 @@ fn block(step: &mut StepPlan, denials: &[(&Key, &Denial)], what: &str) {
         .collect();
     let reason = reasons.join("; ");
     step.state = match &step.state {
+        StepState::Blocked(earlier) if earlier.contains(&reason) => return,
         StepState::Blocked(earlier) => StepState::Blocked(format!("{earlier}; {reason}")),
         _ => StepState::Blocked(reason),
     };

@@ -378,3 +378,14 @@ fn missing_inputs_fail_their_verdicts() {
             .any(|v| !v.passed && v.detail.contains("private and no VPC endpoint is chosen"))
     );
 }
+
+#[test]
+fn checking_again_adds_nothing() {
+    let posture = lab(|_| {});
+    let inputs = orders_inputs();
+    let mut steps = planned(&posture, &inputs, &[Control::EndpointPolicy]);
+    let once = steps.clone();
+    check_steps(&posture, &inputs, &mut steps);
+    assert_eq!(steps, once);
+    assert!(steps[0].is_blocked());
+}
