@@ -23,7 +23,8 @@ pub enum Caller {
 }
 
 impl Caller {
-    fn principal(&self) -> Option<PrincipalContext> {
+    /// The principal context of a signed caller; `None` for an anonymous one.
+    pub fn principal(&self) -> Option<PrincipalContext> {
         match self {
             Self::Anonymous => None,
             Self::Signed {

@@ -98,7 +98,8 @@ fn judge(posture: &Posture, endpoint: &VpcEndpoint) -> Finding {
         );
     }
     let unnamed = probes::session_of(&probes::unnamed_role(posture), &posture.account);
-    if let Some(d) = principal_of(&unnamed).and_then(|p| probe.allows(Some(p), &probe.own_api)) {
+    if let Some(d) = Caller::principal(&unnamed).and_then(|p| probe.allows(Some(p), &probe.own_api))
+    {
         return finding(
             Status::Warn,
             format!(
@@ -132,24 +133,6 @@ fn judge(posture: &Posture, endpoint: &VpcEndpoint) -> Finding {
         return finding(Status::Warn, reason);
     }
     finding(Status::Pass, reason)
-}
-
-fn principal_of(caller: &Caller) -> Option<PrincipalContext> {
-    match caller {
-        Caller::Anonymous => None,
-        Caller::Signed {
-            arn,
-            account,
-            role_arn,
-        } => {
-            let mut p = PrincipalContext::from_arn(arn);
-            p.account.clone_from(account);
-            if role_arn.is_some() {
-                p.role_arn.clone_from(role_arn);
-            }
-            Some(p)
-        }
-    }
 }
 
 fn explain(d: &PolicyDecision) -> String {
@@ -202,7 +185,7 @@ impl<'a> Probe<'a> {
             .into_iter()
             .filter_map(|role| {
                 let caller = probes::session_of(&role, &posture.account);
-                principal_of(&caller).map(|p| (role, p))
+                Caller::principal(&caller).map(|p| (role, p))
             })
             .collect();
         Self {
@@ -236,7 +219,7 @@ impl<'a> Probe<'a> {
     fn outsiders(&self) -> Vec<(String, PrincipalContext)> {
         let mut out = Vec::new();
         let probe = probes::outsider(self.posture);
-        if let Some(p) = principal_of(&probe) {
+        if let Some(p) = Caller::principal(&probe) {
             out.push((p.account.clone(), p));
         }
         for st in self.policy.statements() {
@@ -267,7 +250,7 @@ impl<'a> Probe<'a> {
                     );
                     probes::session_of(&role, &account)
                 };
-                if let Some(p) = principal_of(&caller) {
+                if let Some(p) = Caller::principal(&caller) {
                     out.push((named.clone(), p));
                 }
             }
