@@ -11,6 +11,7 @@ use ztharden::cloud::aws::AwsOptions;
 use ztharden::tui;
 
 use cli::CloudChoice;
+use cli::plan::PlanArgs;
 use cli::scan::ScanArgs;
 
 /// Zero-trust hardening of service-to-service paths to private API Gateway REST APIs.
@@ -37,6 +38,9 @@ struct Cli {
 enum Command {
     /// Assess the four controls on every API path and print the findings.
     Scan(ScanArgs),
+    /// Plan the hardening of one control (or all four): print the diffs and the safety
+    /// verdicts, and with --out write the plan file.
+    Plan(PlanArgs),
 }
 
 fn main() -> ExitCode {
@@ -70,6 +74,9 @@ async fn run(cli: Cli) -> ExitCode {
     };
     match cli.command {
         Some(Command::Scan(args)) => cli::scan::run(cloud.as_ref(), &args).await,
+        Some(Command::Plan(args)) => {
+            cli::plan::run(cloud.as_ref(), &args, cli::stdout_color()).await
+        }
         None => {
             let options = tui::TuiOptions {
                 no_color: cli::no_color(),

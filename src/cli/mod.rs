@@ -1,8 +1,10 @@
 //! The commands the binary runs without the TUI, and what they share: connecting to a Cloud
 //! and logging.
 
+pub mod plan;
 pub mod scan;
 
+use std::io::IsTerminal;
 use std::sync::Arc;
 
 use ztharden::cloud::aws::{AwsCloud, AwsOptions};
@@ -27,6 +29,11 @@ pub async fn connect(choice: &CloudChoice) -> Result<Arc<dyn Cloud>, CloudError>
 /// `NO_COLOR` is set (to anything but the empty string).
 pub fn no_color() -> bool {
     std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
+}
+
+/// Colour on standard output: only on a terminal, and not with `NO_COLOR`.
+pub fn stdout_color() -> bool {
+    !no_color() && std::io::stdout().is_terminal()
 }
 
 /// Logs go to a file under the user's state directory, never to the terminal the TUI draws

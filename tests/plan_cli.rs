@@ -1,0 +1,430 @@
+//! `ztharden plan` as a user runs it on the sandbox: the diffs with every id filled in, the
+//! JSON form, the plan file, input errors and blocked plans.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use ztharden::model::AuthorizationType;
+use ztharden::plan::{Change, Plan, StepState};
+use ztharden::policy::{self, PrincipalSpec};
+use ztharden::steps::Control;
+
+const ACCOUNT: &str = "111122223333";
+const ORDERS: &str = "a1b2c3d4e5";
+const ENDPOINT: &str = "vpce-0e9e9e9e9e9e9e9e9";
+const ENDPOINT_SG: &str = "sg-0e9e9e9e9e9e9e9e9";
+const ROLE_A: &str = "arn:aws:iam::111122223333:role/service-a-role";
+const ROLE_C: &str = "arn:aws:iam::111122223333:role/service-c-role";
+const SG_A: &str = "sg-0a1a1a1a1a1a1a1a1";
+const SG_C: &str = "sg-0c3c3c3c3c3c3c3c3";
+const ORDERS_ARN: &str = "arn:aws:execute-api:us-east-1:111122223333:a1b2c3d4e5/*";
+
+fn ztharden(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ztharden"))
+        .args(args)
+        // Keep the user's AWS settings and log directory out of the tests.
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("NO_COLOR")
+        .env(
+            "XDG_STATE_HOME",
+            std::env::temp_dir().join("ztharden-test-state"),
+        )
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(out: &Output) -> String {
+    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8(out.stderr.clone()).expect("UTF-8 output")
+}
+
+fn read_plan(path: &Path) -> Plan {
+    let text = std::fs::read_to_string(path).expect("the plan file exists");
+    serde_json::from_str(&text).expect("the plan file is a Plan")
+}
+
+#[test]
+fn all_four_steps_with_every_id_filled_in() {
+    let out = ztharden(&["--demo", "plan", "--control", "all", "--api", ORDERS]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}\n{}", stderr(&out));
+    for step in [
+        "Step 1 of 4: iam-auth (IAM authorization on methods): ready",
+        "Step 2 of 4: resource-policy (API resource policy): ready",
+        "Step 3 of 4: endpoint-policy (VPC endpoint policy): ready",
+        "Step 4 of 4: endpoint-sg (Endpoint security group): ready",
+    ] {
+        assert!(text.contains(step), "{step} missing in:\n{text}");
+    }
+    for id in [
+        ACCOUNT,
+        ENDPOINT,
+        ROLE_A,
+        ROLE_C,
+        SG_A,
+        SG_C,
+        ORDERS_ARN,
+        "sgr-0e9e9e9e9e9e90443",
+    ] {
+        assert!(text.contains(id), "{id} missing in:\n{text}");
+    }
+    assert!(!text.contains("INSERT_"), "a placeholder is left:\n{text}");
+    assert!(!text.contains('\x1b'), "no colour off a terminal");
+    // The reviewed diff: methods, the new resource policy's statements, the rules.
+    for line in [
+        "~ orders (a1b2c3d4e5)  /orders       GET     NONE -> AWS_IAM",
+        r#"+           "aws:SourceVpce": "vpce-0e9e9e9e9e9e9e9e9""#,
+        r#"+           "aws:PrincipalAccount": "111122223333""#,
+        "+ tcp 443 from sg-0a1a1a1a1a1a1a1a1 (",
+        "- tcp 443 from 0.0.0.0/0 (sgr-0e9e9e9e9e9e90443",
+        "+ new deployment of stage prod of orders (a1b2c3d4e5) (now dep0rders1)",
+        "✓ PASS service-a-role can invoke",
+    ] {
+        assert!(text.contains(line), "{line} missing in:\n{text}");
+    }
+    // It says which callers it inferred.
+    assert!(
+        text.contains("caller roles inferred from instances in vpc-0ab12cd34ef567890"),
+        "{text}"
+    );
+}
+
+#[test]
+fn json_is_the_plan() {
+    let out = ztharden(&[
+        "--demo",
+        "plan",
+        "--control",
+        "all",
+        "--api",
+        ORDERS,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let plan: Plan = serde_json::from_slice(&out.stdout).expect("the JSON is a Plan");
+    assert_eq!(plan.version, ztharden::plan::PLAN_VERSION);
+    assert_eq!(plan.account, ACCOUNT);
+    assert_eq!(plan.region, "us-east-1");
+    let created = time::OffsetDateTime::parse(
+        &plan.created_at,
+        &time::format_description::well_known::Rfc3339,
+    )
+    .expect("created_at is RFC 3339");
+    assert_eq!(created.offset(), time::UtcOffset::UTC);
+    let controls: Vec<Control> = plan.steps.iter().map(|s| s.control).collect();
+    assert_eq!(controls, Control::ALL.to_vec());
+    // The field names of the contract.
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in [
+        "version",
+        "account",
+        "region",
+        "created_at",
+        "inputs",
+        "steps",
+    ] {
+        assert!(doc.get(key).is_some(), "{key} missing");
+    }
+    let change = &doc["steps"][0]["changes"][0];
+    assert_eq!(change["kind"], "set-method-authorization");
+    assert_eq!(change["expected"], "NONE");
+    assert_eq!(change["new"], "AWS_IAM");
+    assert_eq!(doc["steps"][0]["state"]["state"], "ready");
+}
+
+#[test]
+fn out_writes_the_plan_file_with_the_expected_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.json");
+    std::fs::write(&path, "an older plan").unwrap();
+    let file = path.to_str().unwrap();
+    let out = ztharden(&[
+        "--demo",
+        "plan",
+        "--control",
+        "all",
+        "--api",
+        ORDERS,
+        "--out",
+        file,
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains("plan written to"), "{}", stderr(&out));
+    let entries: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(entries.len(), 1, "no temporary file left behind");
+
+    let plan = read_plan(&path);
+    let text = std::fs::read_to_string(&path).unwrap();
+    // Lossless: the file is exactly the serde form of the Plan it holds.
+    assert_eq!(
+        serde_json::to_value(&plan).unwrap(),
+        serde_json::from_str::<serde_json::Value>(&text).unwrap()
+    );
+    let again: Plan = serde_json::from_str(&serde_json::to_string(&plan).unwrap()).unwrap();
+    assert_eq!(again, plan);
+
+    assert_eq!(plan.inputs.api_ids, vec![ORDERS]);
+    assert_eq!(plan.inputs.endpoint_ids, vec![ENDPOINT]);
+    assert_eq!(plan.inputs.caller_roles, vec![ROLE_A, ROLE_C]);
+    assert_eq!(plan.inputs.caller_groups, vec![SG_A, SG_C]);
+    assert!(plan.steps.iter().all(|s| s.state == StepState::Ready));
+
+    // iam-auth: the five NONE methods of orders, not the OPTIONS preflights.
+    let mut methods: Vec<String> = plan
+        .changes()
+        .filter_map(|c| match c {
+            Change::SetMethodAuthorization {
+                method,
+                expected,
+                new,
+            } => {
+                assert_eq!(method.api_id, ORDERS);
+                assert_eq!(*expected, AuthorizationType::None);
+                assert_eq!(*new, AuthorizationType::AwsIam);
+                Some(format!("{} {}", method.http_method, method.path))
+            }
+            _ => None,
+        })
+        .collect();
+    methods.sort();
+    assert_eq!(
+        methods,
+        [
+            "DELETE /orders/{id}",
+            "GET /orders",
+            "GET /orders/{id}",
+            "POST /orders",
+            "PUT /orders/{id}"
+        ]
+    );
+
+    // resource-policy: expects the live policy, sets the guide's three statements.
+    let (expected, new) = plan
+        .changes()
+        .find_map(|c| match c {
+            Change::SetResourcePolicy {
+                api_id,
+                expected,
+                new,
+            } if api_id == ORDERS => Some((expected.clone(), new.clone())),
+            _ => None,
+        })
+        .expect("a resource policy for orders");
+    assert!(expected.unwrap().contains(ORDERS), "the live policy text");
+    let new = policy::parse(&new).expect("the new resource policy parses");
+    assert_eq!(new.statements().len(), 3);
+    let resource_text = new.to_json_string();
+    for id in [ACCOUNT, ENDPOINT, ORDERS_ARN] {
+        assert!(resource_text.contains(id), "{id} in {resource_text}");
+    }
+
+    // endpoint-policy: both caller roles, the orders ARN, a Version.
+    let new = plan
+        .changes()
+        .find_map(|c| match c {
+            Change::SetEndpointPolicy {
+                endpoint_id,
+                expected,
+                new,
+            } if endpoint_id == ENDPOINT => {
+                assert!(
+                    expected
+                        .as_deref()
+                        .unwrap()
+                        .contains("\"Principal\": \"*\"")
+                );
+                Some(new.clone())
+            }
+            _ => None,
+        })
+        .expect("an endpoint policy");
+    let new = policy::parse(&new).expect("the new endpoint policy parses");
+    assert_eq!(new.version.as_deref(), Some("2012-10-17"));
+    let allow = &new.statements()[0];
+    let Some(PrincipalSpec::Map(principals)) = &allow.principal else {
+        panic!("named principals: {allow:?}")
+    };
+    assert_eq!(principals["AWS"], vec![ROLE_A, ROLE_C]);
+    assert!(new.to_json_string().contains(ORDERS_ARN));
+
+    // endpoint-sg: both caller groups admitted, then the open rule revoked.
+    let sg: Vec<&Change> = plan
+        .changes()
+        .filter(|c| c.control() == Some(Control::EndpointSg))
+        .collect();
+    assert!(
+        matches!(sg[0], Change::AuthorizeIngress { group_id, source_group_id, port: 443, .. }
+        if group_id == ENDPOINT_SG && source_group_id == SG_A)
+    );
+    assert!(
+        matches!(sg[1], Change::AuthorizeIngress { source_group_id, .. } if source_group_id == SG_C)
+    );
+    assert!(matches!(sg[2], Change::RevokeIngress { group_id, expected }
+        if group_id == ENDPOINT_SG && expected.rule_id == "sgr-0e9e9e9e9e9e90443"));
+    assert_eq!(sg.len(), 3);
+
+    // One redeploy of the one stage, expecting its deployment.
+    let redeploys: Vec<&Change> = plan
+        .changes()
+        .filter(|c| matches!(c, Change::Redeploy { .. }))
+        .collect();
+    assert!(
+        matches!(redeploys[..], [Change::Redeploy { api_id, stage, expected_deployment_id: Some(d), .. }]
+        if api_id == ORDERS && stage == "prod" && d == "dep0rders1")
+    );
+}
+
+#[test]
+fn a_given_caller_replaces_the_inferred_ones() {
+    let out = ztharden(&[
+        "--demo",
+        "plan",
+        "--control",
+        "endpoint-sg",
+        "--api",
+        ORDERS,
+        "--caller-sg",
+        SG_C,
+        "--format",
+        "json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let plan: Plan = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(plan.inputs.caller_groups, vec![SG_C]);
+    assert!(
+        plan.inputs
+            .notes
+            .iter()
+            .any(|n| n.contains("caller groups given: sg-0c3c3c3c3c3c3c3c3")),
+        "{:?}",
+        plan.inputs.notes
+    );
+    let admitted: Vec<&str> = plan
+        .changes()
+        .filter_map(|c| match c {
+            Change::AuthorizeIngress {
+                source_group_id, ..
+            } => Some(source_group_id.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(admitted, vec![SG_C]);
+}
+
+#[test]
+fn a_malformed_caller_role_is_exit_2_with_one_line_and_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.json");
+    let out = ztharden(&[
+        "--demo",
+        "plan",
+        "--control",
+        "all",
+        "--caller-role",
+        "arn:aws:iam::111122223333:user/bob",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(err.contains("is not a role ARN"), "{err}");
+    assert!(err.contains("arn:aws:iam::111122223333:role/NAME"), "{err}");
+    assert!(out.stdout.is_empty(), "no plan printed");
+    assert!(!path.exists(), "no plan file");
+}
+
+#[test]
+fn an_unknown_caller_group_is_exit_2() {
+    let out = ztharden(&[
+        "--demo",
+        "plan",
+        "--control",
+        "endpoint-sg",
+        "--caller-sg",
+        "sg-0123456789abcdef0",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(err.contains("sg-0123456789abcdef0 was not read"), "{err}");
+}
+
+#[test]
+fn a_blocked_plan_exits_1_and_writes_no_file() {
+    // The endpoint policy alone, while the methods of orders are still NONE: the callers'
+    // unsigned calls would be denied.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.json");
+    let out = ztharden(&[
+        "--demo",
+        "plan",
+        "--control",
+        "endpoint-policy",
+        "--api",
+        ORDERS,
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("State: blocked: this step would lock out service-a-role"),
+        "{text}"
+    );
+    assert!(text.contains("✗ FAIL service-a-role can invoke"), "{text}");
+    let err = stderr(&out);
+    assert!(
+        err.contains("blocked at endpoint-policy") && err.contains("no plan file written"),
+        "{err}"
+    );
+    assert!(!path.exists(), "no plan file");
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+}
+
+#[test]
+fn every_api_of_the_account_by_default() {
+    // Without --api: all three APIs. The CUSTOM method of inventory sees no IAM identity, so
+    // the resource and endpoint policies would lock its callers out: blocked.
+    let out = ztharden(&["--demo", "plan", "--control", "all"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = stdout(&out);
+    assert!(
+        text.contains("APIs: inventory (f6g7h8i9j0), orders (a1b2c3d4e5), status (k1l2m3n4o5)"),
+        "{text}"
+    );
+    for step in ["Step 1 of 4", "Step 2 of 4", "Step 3 of 4", "Step 4 of 4"] {
+        assert!(text.contains(step), "{step} missing");
+    }
+    assert!(text.contains("status (k1l2m3n4o5) is REGIONAL"), "{text}");
+    assert!(!text.contains("INSERT_"));
+}
+
+#[test]
+fn nothing_to_do_is_exit_0_and_still_a_plan_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.json");
+    let out = ztharden(&[
+        "--demo",
+        "plan",
+        "--control",
+        "iam-auth",
+        "--api",
+        "f6g7h8i9j0",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("State: nothing to do: "));
+    let plan = read_plan(&path);
+    assert_eq!(plan.steps.len(), 1);
+    assert!(matches!(plan.steps[0].state, StepState::NothingToDo(_)));
+    assert_eq!(plan.changes().count(), 0);
+}
