@@ -125,29 +125,46 @@ pub fn rules(lines: &mut Vec<Line<'static>>, data: &Scanned, group: &SecurityGro
         lines.push(note("no ingress rules", 2, t));
         return;
     }
+    let rows: Vec<[String; 4]> = rules
+        .iter()
+        .map(|r| {
+            let source = match &r.source {
+                crate::model::RuleSource::Group { group_id, .. } => {
+                    match data.posture.security_group(group_id) {
+                        Some(g) => format!("{group_id} ({})", g.name),
+                        None => group_id.clone(),
+                    }
+                }
+                other => other.describe(),
+            };
+            [
+                r.rule_id.clone(),
+                r.describe_ports(),
+                source,
+                r.description.clone().unwrap_or_else(|| "-".into()),
+            ]
+        })
+        .collect();
+    // Columns as wide as their longest value, so that the table fits narrow panes.
+    let header = ["RULE ID", "PROTOCOL/PORTS", "SOURCE", "DESCRIPTION"];
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .chain([header[i].len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let (w0, w1, w2) = (width(0), width(1), width(2));
     lines.push(Line::styled(
         format!(
-            "  {:<22} {:<16} {:<32} {}",
-            "RULE ID", "PROTOCOL/PORTS", "SOURCE", "DESCRIPTION"
+            "  {:<w0$}  {:<w1$}  {:<w2$}  {}",
+            header[0], header[1], header[2], header[3]
         ),
         t.label(),
     ));
-    for r in rules {
-        let source = match &r.source {
-            crate::model::RuleSource::Group { group_id, .. } => {
-                match data.posture.security_group(group_id) {
-                    Some(g) => format!("{group_id} ({})", g.name),
-                    None => group_id.clone(),
-                }
-            }
-            other => other.describe(),
-        };
+    for [id, ports, source, description] in rows {
         lines.push(Line::raw(format!(
-            "  {:<22} {:<16} {:<32} {}",
-            r.rule_id,
-            r.describe_ports(),
-            source,
-            r.description.as_deref().unwrap_or("-")
+            "  {id:<w0$}  {ports:<w1$}  {source:<w2$}  {description}"
         )));
     }
 }
