@@ -3,6 +3,7 @@
 use time::OffsetDateTime;
 
 use super::theme::Theme;
+use super::wizard::Wizard;
 use crate::cloud::ReadEvent;
 use crate::model::{Posture, ReadGap, RestApi, SecurityGroup, VpcEndpoint};
 use crate::steps::{self, ApiPath, Control, Finding, Status};
@@ -245,6 +246,8 @@ pub struct State {
     /// The first line of the detail pane shown.
     pub detail_scroll: u16,
     pub help: bool,
+    /// The guided wizard, when open (it takes the body; `Esc` closes it).
+    pub wizard: Option<Wizard>,
 }
 
 impl State {
@@ -265,6 +268,7 @@ impl State {
             editing_filter: false,
             detail_scroll: 0,
             help: false,
+            wizard: None,
         }
     }
 
@@ -307,6 +311,14 @@ impl State {
     /// The index (into the scan's list) of the selection of a view.
     pub fn selected_index(&self, view: View) -> Option<usize> {
         self.visible(view).get(self.selected[view.index()]).copied()
+    }
+
+    /// The API path selected in the API paths view, if that is the current view.
+    pub fn selected_api_id(&self) -> Option<String> {
+        match self.selection()? {
+            Selected::Api(path, _) => Some(path.api_id.clone()),
+            _ => None,
+        }
     }
 
     /// The selection of the current view.

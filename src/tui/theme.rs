@@ -94,6 +94,26 @@ impl Theme {
         self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
     }
 
+    /// Lines a plan adds (the `+` marker carries it without colour).
+    pub fn added(self) -> Style {
+        self.fg(Color::Green)
+    }
+
+    /// Lines a plan removes (the `-` marker carries it without colour).
+    pub fn removed(self) -> Style {
+        self.fg(Color::Red)
+    }
+
+    /// Values a plan changes in place (`~`), and hunk headers.
+    pub fn changed(self) -> Style {
+        self.fg(Color::Yellow)
+    }
+
+    /// A step that is ready.
+    pub fn ready(self) -> Style {
+        self.fg(Color::Green).add_modifier(Modifier::BOLD)
+    }
+
     /// The current view in the tab bar.
     pub fn tab(self, active: bool) -> Style {
         if active {

@@ -5,6 +5,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use super::msg::{Effect, Msg};
 use super::state::{Focus, ScanProgress, State, View};
 use super::view;
+use super::wizard::{self, Wizard};
 
 /// How far `PgUp`/`PgDn` move the list selection.
 const LIST_PAGE: usize = 5;
@@ -16,6 +17,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         Msg::Resize { width, height } => {
             state.size = (width, height);
             clamp_scroll(state);
+            wizard::keys::clamp_scroll(state);
             Vec::new()
         }
         Msg::Refresh => start_scan(state),
@@ -54,6 +56,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
                         reselect(state, view, id.as_deref());
                     }
                     clamp_scroll(state);
+                    rebase_wizard(state);
                 }
                 Err(message) => {
                     tracing::warn!(%message, "scan failed");
@@ -65,7 +68,8 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
     }
 }
 
-fn start_scan(state: &mut State) -> Vec<Effect> {
+/// Start a scan (`r`, and at startup).
+pub(crate) fn start_scan(state: &mut State) -> Vec<Effect> {
     state.generation += 1;
     state.scanning = Some(ScanProgress::default());
     state.error = None;
@@ -93,6 +97,9 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             _ => Vec::new(),
         };
     }
+    if state.wizard.is_some() {
+        return wizard::keys::on_key(state, key);
+    }
     match key.code {
         KeyCode::Char('q') => return vec![Effect::Quit],
         KeyCode::Char('r') => return start_scan(state),
@@ -110,6 +117,8 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             state.focus = Focus::Detail;
             state.detail_scroll = 0;
         }
+        KeyCode::Enter if state.focus == Focus::Detail => open_wizard(state),
+        KeyCode::Char('w') => open_wizard(state),
         KeyCode::Esc => match state.focus {
             Focus::Detail => state.focus = Focus::List,
             Focus::List => set_filter(state, String::new()),
@@ -198,6 +207,41 @@ fn max_scroll(state: &State) -> u16 {
 
 fn clamp_scroll(state: &mut State) {
     state.detail_scroll = state.detail_scroll.min(max_scroll(state));
+}
+
+/// When the scan was finished, as the plan's creation time (RFC 3339).
+fn scan_time(state: &State) -> String {
+    state
+        .refreshed_at
+        .and_then(|at| {
+            at.format(&time::format_description::well_known::Rfc3339)
+                .ok()
+        })
+        .unwrap_or_default()
+}
+
+/// Open the wizard on the selected API path (nothing happens on an endpoint or a group).
+fn open_wizard(state: &mut State) {
+    let Some(api_id) = state.selected_api_id() else {
+        return;
+    };
+    let created_at = scan_time(state);
+    if let Some(data) = &state.data {
+        state.wizard = Wizard::open(&data.posture, &api_id, &created_at);
+    }
+}
+
+/// After a refresh, plan the open wizard again on the new posture (closed if its API is gone).
+fn rebase_wizard(state: &mut State) {
+    let created_at = scan_time(state);
+    if let (Some(data), Some(w)) = (&state.data, &state.wizard) {
+        let rebased = w.rebase(&data.posture, &created_at);
+        if rebased.is_none() {
+            tracing::info!(api = %w.api_id, "the wizard's API is gone after a refresh");
+        }
+        state.wizard = rebased;
+        wizard::keys::clamp_scroll(state);
+    }
 }
 
 /// After a refresh, select the same item again (by id), or stay in range.

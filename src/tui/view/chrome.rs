@@ -10,6 +10,7 @@ use time::macros::format_description;
 
 use crate::tui::state::{Focus, State, View};
 use crate::tui::theme::Theme;
+use crate::tui::wizard::{Pane, Wizard};
 
 /// `2026-05-01 09:30:00 UTC`, or with the offset when the local time zone is known.
 pub fn format_time(at: OffsetDateTime) -> String {
@@ -50,6 +51,9 @@ pub fn header(frame: &mut Frame, area: Rect, state: &State) {
 
 pub fn tabs(frame: &mut Frame, area: Rect, state: &State) {
     let t = state.theme;
+    if let Some(wizard) = &state.wizard {
+        return wizard_crumb(frame, area, state, wizard);
+    }
     let mut spans = vec![Span::raw(" ")];
     for (n, view) in View::ALL.into_iter().enumerate() {
         let count = state.data.as_ref().map(|d| match view {
@@ -72,6 +76,43 @@ pub fn tabs(frame: &mut Frame, area: Rect, state: &State) {
     .areas(area);
     frame.render_widget(Paragraph::new(Line::from(spans)), left);
     frame.render_widget(Paragraph::new(status), right);
+}
+
+/// In the wizard: where the operator is, and that nothing is applied from here.
+fn wizard_crumb(frame: &mut Frame, area: Rect, state: &State, wizard: &Wizard) {
+    let t = state.theme;
+    let api = state
+        .data
+        .as_ref()
+        .and_then(|d| d.posture.api(&wizard.api_id));
+    let name = api.map_or(wizard.api_id.as_str(), |a| a.name.as_str());
+    let left = Line::from(vec![
+        Span::styled(" API paths ", t.tab(false)),
+        Span::styled("› ", t.dim()),
+        Span::styled(format!(" Harden {name} ({}) ", wizard.api_id), t.tab(true)),
+        Span::styled(
+            format!(
+                "  step {} of 4: {}",
+                wizard.step_index() + 1,
+                wizard.step.id()
+            ),
+            t.value(),
+        ),
+    ]);
+    let mut right = status(state, t);
+    if right.width() > 0 {
+        right.spans.push(Span::raw("  "));
+    }
+    right
+        .spans
+        .push(Span::styled("REVIEW ONLY: nothing is applied", t.warn()));
+    let [l, r] = Layout::horizontal([
+        Constraint::Fill(1),
+        Constraint::Length(right.width() as u16 + 1),
+    ])
+    .areas(area);
+    frame.render_widget(Paragraph::new(left), l);
+    frame.render_widget(Paragraph::new(right), r);
 }
 
 /// What the scan is doing, or what is wrong, in a few words.
@@ -131,12 +172,15 @@ pub fn footer(frame: &mut Frame, area: Rect, state: &State) {
     } else {
         let keys: &[(&str, &str)] = if state.help {
             &[("Esc", "close help"), ("q", "quit")]
+        } else if let Some(wizard) = &state.wizard {
+            wizard_keys(wizard)
         } else if state.data.is_none() {
             &[("r", "refresh"), ("?", "help"), ("q", "quit")]
         } else if state.focus == Focus::Detail {
             &[
                 ("j/k", "scroll"),
                 ("PgDn/PgUp", "page"),
+                ("Enter/w", "harden (wizard)"),
                 ("Esc", "back"),
                 ("Tab", "next view"),
                 ("r", "refresh"),
@@ -147,6 +191,7 @@ pub fn footer(frame: &mut Frame, area: Rect, state: &State) {
             &[
                 ("j/k", "move"),
                 ("Enter", "details"),
+                ("w", "harden (wizard)"),
                 ("Tab", "next view"),
                 ("/", "filter"),
                 ("r", "refresh"),
@@ -162,6 +207,40 @@ pub fn footer(frame: &mut Frame, area: Rect, state: &State) {
         Line::from(spans)
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The wizard's keys for the focused pane.
+fn wizard_keys(wizard: &Wizard) -> &'static [(&'static str, &'static str)] {
+    match wizard.pane {
+        Pane::Steps => &[
+            ("j/k", "step"),
+            ("Tab/1-4", "step"),
+            ("l/Enter", "inputs"),
+            ("PgDn/PgUp", "review"),
+            ("Esc", "back"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        Pane::Inputs => &[
+            ("j/k", "move"),
+            ("Space", "toggle"),
+            ("h/l", "pane"),
+            ("Tab/1-4", "step"),
+            ("PgDn/PgUp", "review"),
+            ("Esc", "back"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+        Pane::Review => &[
+            ("j/k", "scroll"),
+            ("PgDn/PgUp", "page"),
+            ("h", "inputs"),
+            ("Tab/1-4", "step"),
+            ("Esc", "back"),
+            ("?", "help"),
+            ("q", "quit"),
+        ],
+    }
 }
 
 #[cfg(test)]

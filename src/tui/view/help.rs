@@ -8,11 +8,15 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 use crate::steps::{Control, Status};
 use crate::tui::state::State;
 
-const KEYS: [(&str, &str); 12] = [
+const KEYS: [(&str, &str); 13] = [
     ("j / k, ↓ / ↑", "move in the list; scroll the detail"),
     ("PgDn / PgUp", "a page (also Space, Ctrl-d / Ctrl-u)"),
     ("g / G", "first / last"),
-    ("Enter", "open the detail of the selection (scrollable)"),
+    (
+        "Enter",
+        "open the detail; in an API path's detail, the wizard",
+    ),
+    ("w", "the wizard: harden the selected API path step by step"),
     ("Esc", "back to the list; in the list, clear the filter"),
     (
         "Tab / Shift-Tab",
@@ -29,10 +33,39 @@ const KEYS: [(&str, &str); 12] = [
     ("", "nothing here changes the account: it is read-only"),
 ];
 
+const WIZARD_KEYS: [(&str, &str); 12] = [
+    ("Tab / Shift-Tab", "next / previous step"),
+    (
+        "1  2  3  4",
+        "iam-auth, resource-policy, endpoint-policy, endpoint-sg",
+    ),
+    ("h / l, ← / →", "pane: steps, inputs, review"),
+    (
+        "j / k, ↓ / ↑",
+        "steps: the step; inputs: the cursor; review: scroll",
+    ),
+    (
+        "Space, Enter",
+        "inputs: turn the choice on or off (plans again at once)",
+    ),
+    ("PgDn / PgUp", "scroll the review (also Ctrl-d / Ctrl-u)"),
+    ("g / G", "first / last"),
+    ("Esc", "back to the list"),
+    ("r", "refresh: read the account again (choices are kept)"),
+    ("?", "this help (Esc closes it)"),
+    ("q, Ctrl-C", "quit"),
+    ("", "review only: nothing is applied from here"),
+];
+
 pub fn render(frame: &mut Frame, state: &State) {
     let t = state.theme;
-    let mut lines = vec![Line::styled("Keys", t.heading())];
-    for (key, what) in KEYS {
+    let (title, keys): (&str, &[(&str, &str)]) = if state.wizard.is_some() {
+        ("Keys in the wizard", &WIZARD_KEYS)
+    } else {
+        ("Keys", &KEYS)
+    };
+    let mut lines = vec![Line::styled(title, t.heading())];
+    for &(key, what) in keys {
         lines.push(Line::from(vec![
             Span::styled(format!("  {key:<17}"), t.key()),
             Span::raw(what),

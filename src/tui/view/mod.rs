@@ -5,6 +5,7 @@ pub mod detail;
 mod help;
 mod list;
 mod screens;
+pub mod wizard;
 mod wrap;
 
 use ratatui::Frame;
@@ -27,8 +28,8 @@ pub struct Areas {
     pub footer: Rect,
 }
 
-/// The layout for a state: the list above the detail of its selection, or the detail alone
-/// once drilled into.
+/// The layout for a state: the list above the detail of its selection, the detail alone
+/// once drilled into, or the wizard's panes in the body.
 pub fn areas(area: Rect, state: &State) -> Areas {
     let message_height = chrome::refresh_error(state, area.width).len() as u16;
     let [header, tabs, body, message, footer] = Layout::vertical([
@@ -41,6 +42,7 @@ pub fn areas(area: Rect, state: &State) -> Areas {
     .areas(area);
     let (list, detail) = match (&state.data, state.focus) {
         (None, _) => (None, None),
+        (Some(_), _) if state.wizard.is_some() => (None, None),
         (Some(_), Focus::Detail) => (None, Some(body)),
         (Some(_), Focus::List) => {
             let height = list::height(state).min((body.height / 2).max(5));
@@ -73,6 +75,7 @@ pub fn render(frame: &mut Frame, state: &State) {
     chrome::header(frame, a.header, state);
     chrome::tabs(frame, a.tabs, state);
     match (&state.data, &state.scanning, &state.error) {
+        (Some(_), _, _) if state.wizard.is_some() => wizard::render(frame, a.body, state),
         (Some(_), _, _) => {
             if let Some(area) = a.list {
                 list::render(frame, area, state);

@@ -1,7 +1,7 @@
 //! The detail pane: the live settings and findings of the selection, scrollable.
 
-mod api;
-mod blocks;
+pub(super) mod api;
+pub(super) mod blocks;
 mod endpoint;
 mod group;
 
