@@ -82,51 +82,91 @@ fn line_with<'a>(screen: &'a str, needle: &str) -> Option<&'a str> {
     screen.lines().find(|l| l.contains(needle))
 }
 
-#[test]
-fn the_demo_lists_api_paths_opens_a_detail_shows_help_and_quits() {
-    let state_dir = tempfile::tempdir().expect("a temporary directory");
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: ROWS,
-            cols: COLS,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("a pseudo-terminal");
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_ztharden"));
-    command.arg("--demo");
-    command.env("TERM", "xterm-256color");
-    command.env_remove("NO_COLOR");
-    command.env("XDG_STATE_HOME", state_dir.path());
-    command.env("HOME", state_dir.path());
-    let mut child = pair
-        .slave
-        .spawn_command(command)
-        .expect("the binary starts");
-    drop(pair.slave);
+/// The demo app in a pseudo-terminal: the child, its keyboard, and its screen.
+struct App {
+    child: Box<dyn Child + Send + Sync>,
+    keys: Box<dyn Write + Send>,
+    screen: Screen,
+    _state_dir: tempfile::TempDir,
+}
 
-    let mut reader = pair.master.try_clone_reader().expect("a reader");
-    let mut keys = pair.master.take_writer().expect("a writer");
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        loop {
-            match reader.read(&mut buf) {
-                Ok(0) | Err(_) => break,
-                Ok(n) => {
-                    if tx.send(buf[..n].to_vec()).is_err() {
-                        break;
+impl App {
+    fn start() -> Self {
+        let state_dir = tempfile::tempdir().expect("a temporary directory");
+        let pair = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("a pseudo-terminal");
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_ztharden"));
+        command.arg("--demo");
+        command.env("TERM", "xterm-256color");
+        command.env_remove("NO_COLOR");
+        command.env("XDG_STATE_HOME", state_dir.path());
+        command.env("HOME", state_dir.path());
+        let child = pair
+            .slave
+            .spawn_command(command)
+            .expect("the binary starts");
+        drop(pair.slave);
+
+        let mut reader = pair.master.try_clone_reader().expect("a reader");
+        let keys = pair.master.take_writer().expect("a writer");
+        let (tx, rx) = channel();
+        std::thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        if tx.send(buf[..n].to_vec()).is_err() {
+                            break;
+                        }
                     }
                 }
             }
+        });
+        Self {
+            child,
+            keys,
+            screen: Screen {
+                parser: vt100::Parser::new(nonzero(ROWS), nonzero(COLS), 0),
+                output: rx,
+                closed: false,
+            },
+            _state_dir: state_dir,
         }
-    });
-    let mut screen = Screen {
-        parser: vt100::Parser::new(nonzero(ROWS), nonzero(COLS), 0),
-        output: rx,
-        closed: false,
-    };
+    }
 
+    fn press(&mut self, keys: &[u8]) {
+        self.keys.write_all(keys).expect("the app reads its keys");
+    }
+
+    /// Quit with `q`; the app exits cleanly and gives the main screen back.
+    fn quit(mut self) {
+        self.press(b"q");
+        let status = wait_exit(&mut self.child, &mut self.screen);
+        assert!(
+            status.success(),
+            "exit status {status:?}; screen:\n{}",
+            self.screen.text()
+        );
+        let deadline = Instant::now() + WAIT;
+        while !self.screen.closed && Instant::now() < deadline {
+            self.screen.pump(Duration::from_millis(50));
+        }
+        assert!(
+            !self.screen.parser.screen().alternate_screen(),
+            "the terminal is back on the main screen after quitting"
+        );
+    }
+}
+
+/// The list is drawn once `orders` shows its four badges.
+fn wait_for_the_list(screen: &mut Screen) {
     screen.wait_for("orders with its four badges", |s| {
         line_with(s, "orders").is_some_and(|l| {
             ["PASS", "FAIL", "WARN", "SKIP", "n/a"]
@@ -136,46 +176,84 @@ fn the_demo_lists_api_paths_opens_a_detail_shows_help_and_quits() {
                 == 4
         })
     });
-    let list = screen.text();
+}
+
+#[test]
+fn the_demo_lists_api_paths_opens_a_detail_shows_help_and_quits() {
+    let mut app = App::start();
+    wait_for_the_list(&mut app.screen);
+    let list = app.screen.text();
     assert!(list.contains("SANDBOX"), "{list}");
     assert!(list.contains("111122223333"), "{list}");
     assert!(
-        screen.parser.screen().alternate_screen(),
+        app.screen.parser.screen().alternate_screen(),
         "the TUI draws on the alternate screen"
     );
 
-    keys.write_all(b"j").unwrap();
-    screen.wait_for("orders selected (the list is sorted by name)", |s| {
-        line_with(s, "▶ orders").is_some()
-    });
+    app.press(b"j");
+    app.screen
+        .wait_for("orders selected (the list is sorted by name)", |s| {
+            line_with(s, "▶ orders").is_some()
+        });
 
-    keys.write_all(b"\r").unwrap();
-    screen.wait_for("the detail of orders", |s| {
+    app.press(b"\r");
+    app.screen.wait_for("the detail of orders", |s| {
         s.contains("METHODS") && s.contains("/orders/{id}") && s.contains("Esc back")
     });
     assert!(
-        !screen.text().contains("▶ orders"),
+        !app.screen.text().contains("▶ orders"),
         "the detail has the whole body"
     );
 
-    keys.write_all(b"?").unwrap();
-    screen.wait_for("the help overlay", |s| {
+    app.press(b"?");
+    app.screen.wait_for("the help overlay", |s| {
         s.contains("Keys") && s.contains("Badges")
     });
+    app.quit();
+}
 
-    keys.write_all(b"q").unwrap();
-    let status = wait_exit(&mut child, &mut screen);
-    assert!(
-        status.success(),
-        "exit status {status:?}; screen:\n{}",
-        screen.text()
-    );
-    let deadline = Instant::now() + WAIT;
-    while !screen.closed && Instant::now() < deadline {
-        screen.pump(Duration::from_millis(50));
+#[test]
+fn the_wizard_walks_through_the_four_steps_of_orders() {
+    let mut app = App::start();
+    wait_for_the_list(&mut app.screen);
+    app.press(b"j");
+    app.screen
+        .wait_for("orders selected", |s| line_with(s, "▶ orders").is_some());
+
+    app.press(b"w");
+    app.screen.wait_for("the wizard on step 1", |s| {
+        s.contains("Harden orders (a1b2c3d4e5)")
+            && s.contains("step 1 of 4: iam-auth")
+            && s.contains("REVIEW ONLY")
+            && s.contains("[x] GET /orders")
+    });
+    // Each step, reached with Tab, shows its own review.
+    let steps: [(&str, &str); 3] = [
+        ("step 2 of 4: resource-policy", "Resource policy of orders"),
+        (
+            "step 3 of 4: endpoint-policy",
+            "Endpoint policy of vpce-0e9e9e9e9e9e9e9e9",
+        ),
+        ("step 4 of 4: endpoint-sg", "sgr-0e9e9e9e9e9e90443"),
+    ];
+    for (crumb, review) in steps {
+        app.press(b"\t");
+        app.screen
+            .wait_for(crumb, |s| s.contains(crumb) && s.contains(review));
     }
-    assert!(
-        !screen.parser.screen().alternate_screen(),
-        "the terminal is back on the main screen after quitting"
-    );
+    // Back to step 3 with its digit; take service-c-role out: the plan changes at once.
+    app.press(b"3");
+    app.screen.wait_for("step 3 again", |s| {
+        s.contains("step 3 of 4: endpoint-policy")
+    });
+    app.press(b"ljj ");
+    app.screen.wait_for("service-c-role taken out", |s| {
+        s.contains("[ ] service-c-role") && s.contains("[x] service-a-role")
+    });
+
+    app.press(b"\x1b");
+    app.screen.wait_for("the list again", |s| {
+        line_with(s, "▶ orders").is_some() && !s.contains("REVIEW ONLY")
+    });
+    app.quit();
 }
