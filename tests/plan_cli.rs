@@ -428,3 +428,24 @@ fn nothing_to_do_is_exit_0_and_still_a_plan_file() {
     assert!(matches!(plan.steps[0].state, StepState::NothingToDo(_)));
     assert_eq!(plan.changes().count(), 0);
 }
+
+#[test]
+fn an_unwritable_plan_file_is_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("missing-folder").join("plan.json");
+    let out = ztharden(&[
+        "--demo",
+        "plan",
+        "--control",
+        "endpoint-sg",
+        "--api",
+        ORDERS,
+        "--out",
+        path.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+    assert!(err.contains("could not be written"), "{err}");
+    assert!(!path.exists());
+}
