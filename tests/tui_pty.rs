@@ -246,7 +246,7 @@ fn the_wizard_walks_through_the_four_steps_of_orders() {
     app.screen.wait_for("step 3 again", |s| {
         s.contains("step 3 of 4: endpoint-policy")
     });
-    app.press(b"ljj ");
+    app.press(b"lgjj ");
     app.screen.wait_for("service-c-role taken out", |s| {
         s.contains("[ ] service-c-role") && s.contains("[x] service-a-role")
     });

@@ -374,3 +374,28 @@ fn the_offers_of_orders_are_its_methods_callers_endpoint_and_neighbour() {
     let ready = |c: Control| w(&state).step_plan(c).map(|s| s.state.clone());
     assert_eq!(ready(Control::IamAuth), Some(StepState::Ready));
 }
+
+/// The inputs are shared: a step change keeps the cursor on the same choice, so that Space
+/// right after it does not toggle something else.
+#[test]
+fn the_cursor_stays_on_its_choice_across_steps() {
+    let mut state = wizard();
+    press(&mut state, "3");
+    cursor_to(&mut state, "service-c-role");
+    for step in ["4", "1", "2"] {
+        press(&mut state, step);
+        assert_eq!(
+            w(&state).choice().map(|o| o.label.as_str()),
+            Some("service-c-role"),
+            "on step {step}"
+        );
+    }
+    press(&mut state, "1");
+    press(&mut state, "g");
+    assert_eq!(
+        w(&state).choice().map(|o| o.label.as_str()),
+        Some("GET /orders")
+    );
+    press(&mut state, "2");
+    assert_eq!(w(&state).cursor, 0, "a method is not offered on step 2");
+}

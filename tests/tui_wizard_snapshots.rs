@@ -111,6 +111,12 @@ async fn a_blocked_step_says_why() {
     assert!(screen.contains("[ ] service-c-role"), "{screen}");
     assert!(screen.contains("BLOCKED"), "{screen}");
     insta::assert_snapshot!("wizard_blocked", screen);
+    let header = "Step 3 of 4: endpoint-policy (VPC endpoint policy): blocked";
+    assert_eq!(
+        cell_at(&tui, header).fg,
+        Color::Red,
+        "a blocked step's title is red"
+    );
 }
 
 /// The help in the wizard lists the wizard's keys.
@@ -123,23 +129,26 @@ async fn the_help_in_the_wizard() {
     insta::assert_snapshot!("wizard_help", screen);
 }
 
+/// The cell where `text` starts on the screen.
+fn cell_at(tui: &Headless, text: &str) -> ratatui::buffer::Cell {
+    let terminal = tui.draw();
+    let buffer = terminal.backend().buffer().clone();
+    for y in 0..buffer.area.height {
+        let row: String = (0..buffer.area.width)
+            .map(|x| buffer[(x, y)].symbol())
+            .collect();
+        if let Some(x) = row.find(text) {
+            let column = row[..x].chars().count() as u16;
+            return buffer[(column, y)].clone();
+        }
+    }
+    panic!("{text:?} not on screen:\n{}", tui.screen());
+}
+
 /// Added lines are green and removed ones red; under NO_COLOR nothing is coloured and the
 /// text (with its `+`/`-` markers) is the same.
 #[tokio::test]
 async fn diff_lines_are_coloured_unless_no_color() {
-    let cell_of = |tui: &Headless, prefix: &str| {
-        let terminal = tui.draw();
-        let buffer = terminal.backend().buffer().clone();
-        let area = buffer.area;
-        for y in 0..area.height {
-            let row: String = (0..area.width).map(|x| buffer[(x, y)].symbol()).collect();
-            if let Some(x) = row.find(prefix) {
-                let column = row[..x].chars().count() as u16;
-                return buffer[(column, y)].clone();
-            }
-        }
-        panic!("{prefix:?} not on screen:\n{}", tui.screen());
-    };
     let open = |theme| async move {
         let mut tui = lab_with(SandboxCloud::lab_posture(), theme, TALL).await;
         tui.key(KeyCode::Char('j'));
@@ -148,8 +157,8 @@ async fn diff_lines_are_coloured_unless_no_color() {
         tui
     };
     let colour = open(Theme::default()).await;
-    assert_eq!(cell_of(&colour, "+ ").fg, Color::Green);
-    assert_eq!(cell_of(&colour, "- ").fg, Color::Red);
+    assert_eq!(cell_at(&colour, "+ ").fg, Color::Green);
+    assert_eq!(cell_at(&colour, "- ").fg, Color::Red);
     let plain = open(Theme::new(true)).await;
     assert_eq!(plain.screen(), colour.screen());
     for cell in plain.draw().backend().buffer().content() {

@@ -168,11 +168,20 @@ impl Wizard {
             .unwrap_or(0)
     }
 
-    /// Go to a step; the cursor and the scroll start again at its top.
+    /// Go to a step. The cursor stays on the same choice when the step offers it too (the
+    /// inputs are shared), else it starts at the top; the review starts at its top.
     pub fn go_to(&mut self, step: Control) {
         if step != self.step {
+            let item = self.choice().map(|o| o.item.clone());
             self.step = step;
-            self.cursor = 0;
+            self.cursor = item
+                .and_then(|item| {
+                    self.offers
+                        .choices(step)
+                        .iter()
+                        .position(|o| o.item == item)
+                })
+                .unwrap_or(0);
             self.scroll = 0;
         }
     }

@@ -50,7 +50,10 @@ pub fn lines(wizard: &Wizard, room: usize, t: Theme) -> (Vec<Line<'static>>, usi
                     Style::new()
                 };
                 lines.push(Line::from(vec![
-                    Span::styled(if here { "▶" } else { " " }, t.key()),
+                    Span::styled(
+                        if here { "▶" } else { " " },
+                        if focused { t.key() } else { t.dim() },
+                    ),
                     Span::styled(
                         format!("[{}] {label:<width$}", if selected { "x" } else { " " }),
                         style,

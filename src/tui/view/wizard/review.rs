@@ -23,8 +23,15 @@ pub fn lines(data: &Scanned, w: &Wizard, width: u16, t: Theme) -> Vec<Line<'stat
         lines.push(Line::raw(""));
     }
     let mut out = wrap(lines, width);
-    for d in w.current_diff() {
-        out.extend(wrap_diff_line(d, width, t));
+    let blocked = w.current().is_some_and(|s| s.is_blocked());
+    for (i, d) in w.current_diff().iter().enumerate() {
+        match d {
+            // The step's title says why it is blocked: in the colour of a refusal.
+            DiffLine::Header(text) if i == 0 && blocked => {
+                out.extend(wrap(vec![Line::styled(text.clone(), t.error())], width));
+            }
+            _ => out.extend(wrap_diff_line(d, width, t)),
+        }
     }
     let mut rest = Vec::new();
     live(&mut rest, data, w, t);

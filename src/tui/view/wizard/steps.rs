@@ -26,7 +26,7 @@ pub fn state_spans(step: Option<&StepPlan>, t: Theme) -> Vec<Span<'static>> {
             t.ready(),
         ),
         StepState::NothingToDo(_) => Span::styled("nothing to do", t.dim()),
-        StepState::Blocked(_) => Span::styled("BLOCKED: why →", t.error()),
+        StepState::Blocked(_) => return vec![Span::styled("BLOCKED: see why →", t.error())],
     }];
     match s.warnings.len() {
         0 => {}
