@@ -178,4 +178,11 @@ async fn the_wizard_at_100_columns() {
     let screen = tui.screen();
     assert!(screen.contains("[x] GET /orders"), "{screen}");
     insta::assert_snapshot!("wizard_narrow", screen);
+    // A longer crumb keeps its words; "review only" keeps its gist.
+    tui.key(KeyCode::Char('2'));
+    let crumb = tui.screen().lines().nth(1).unwrap_or_default().to_string();
+    assert!(
+        crumb.contains("step 2 of 4: resource-policy ") && crumb.ends_with("REVIEW ONLY"),
+        "{crumb:?}"
+    );
 }

@@ -103,9 +103,17 @@ fn wizard_crumb(frame: &mut Frame, area: Rect, state: &State, wizard: &Wizard) {
     if right.width() > 0 {
         right.spans.push(Span::raw("  "));
     }
-    right
-        .spans
-        .push(Span::styled("REVIEW ONLY: nothing is applied", t.warn()));
+    // The whole sentence when there is room for it beside the crumb, else the gist.
+    let room = usize::from(area.width).saturating_sub(left.width() + right.width() + 1);
+    let review_only = "REVIEW ONLY: nothing is applied";
+    right.spans.push(Span::styled(
+        if review_only.len() <= room {
+            review_only
+        } else {
+            "REVIEW ONLY"
+        },
+        t.warn(),
+    ));
     let [l, r] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(right.width() as u16 + 1),

@@ -171,9 +171,8 @@ impl Offers {
             if rows.len() == before {
                 rows.push(Row::Empty(match section {
                     Section::Methods => "none left to sign",
-                    Section::OtherApis => "none: only this API uses the endpoint",
-                    Section::Roles => "none found: no instance role in the VPC",
-                    Section::Groups => "none found: no instance in the VPC",
+                    Section::OtherApis => "none: only this API",
+                    Section::Roles | Section::Groups => "none found",
                     Section::Endpoints => "none attached",
                 }));
             }
@@ -398,6 +397,7 @@ mod tests {
         let status = Offers::of_api(&posture, posture.api("k1l2m3n4o5").unwrap());
         let rows = status.rows(Control::EndpointPolicy, &Inputs::default());
         assert!(rows.contains(&Row::Empty("none attached")), "{rows:?}");
-        assert!(rows.contains(&Row::Empty("none: only this API uses the endpoint")));
+        assert!(rows.contains(&Row::Empty("none: only this API")));
+        assert!(rows.contains(&Row::Empty("none found")), "no caller: {rows:?}");
     }
 }
