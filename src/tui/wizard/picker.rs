@@ -398,6 +398,9 @@ mod tests {
         let rows = status.rows(Control::EndpointPolicy, &Inputs::default());
         assert!(rows.contains(&Row::Empty("none attached")), "{rows:?}");
         assert!(rows.contains(&Row::Empty("none: only this API")));
-        assert!(rows.contains(&Row::Empty("none found")), "no caller: {rows:?}");
+        assert!(
+            rows.contains(&Row::Empty("none found")),
+            "no caller: {rows:?}"
+        );
     }
 }
