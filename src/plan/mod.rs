@@ -45,6 +45,27 @@ pub struct Verdict {
     pub passed: bool,
     /// Why (the deciding statement and policy).
     pub detail: String,
+    /// A failing check that a later step of the same plan makes pass: that step's control.
+    /// `None` when the check passes, or when no step of the plan fixes it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_step: Option<Control>,
+}
+
+impl Verdict {
+    /// A verdict with no pending step.
+    pub fn new(check: impl Into<String>, passed: bool, detail: impl Into<String>) -> Self {
+        Self {
+            check: check.into(),
+            passed,
+            detail: detail.into(),
+            pending_step: None,
+        }
+    }
+
+    /// Failing now, and made to pass by a later step of the same plan.
+    pub fn is_pending(&self) -> bool {
+        !self.passed && self.pending_step.is_some()
+    }
 }
 
 /// The plan of one control for one target.

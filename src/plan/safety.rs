@@ -24,6 +24,7 @@ use judge::{Denial, Judged, Key, judge};
 use super::{Change, Inputs, Plan, StepPlan, StepState, Verdict, project};
 use crate::model::Posture;
 use crate::policy::DecidedBy;
+use crate::steps::Control;
 
 /// The verdicts on a posture (usually a projection) for these inputs.
 pub fn verdicts(after: &Posture, inputs: &Inputs) -> Vec<Verdict> {
@@ -47,6 +48,9 @@ pub fn check_steps(posture: &Posture, inputs: &Inputs, steps: &mut [StepPlan]) {
     for (i, step) in steps.iter_mut().enumerate() {
         let (before, after) = (&judged[i], &judged[i + 1]);
         step.verdicts = after.verdicts.clone();
+        for v in step.verdicts.iter_mut().filter(|v| !v.passed) {
+            v.pending_step = fixed_by(&judged, &controls, i, &v.check);
+        }
         for w in order::warnings(&states[i + 1], inputs, &step.changes) {
             push_new(&mut step.warnings, w);
         }
@@ -99,6 +103,27 @@ pub fn check_steps(posture: &Posture, inputs: &Inputs, steps: &mut [StepPlan]) {
             "no step of this plan changes what already denies",
         );
     }
+}
+
+/// The later step that makes the check `check`, failing after step `i`, pass for good: the
+/// step after which it passes in every state to the end of the plan. `None` when it still
+/// fails at the end.
+fn fixed_by(judged: &[Judged], controls: &[Control], i: usize, check: &str) -> Option<Control> {
+    let passes = |k: usize| {
+        judged[k]
+            .verdicts
+            .iter()
+            .any(|v| v.check == check && v.passed)
+    };
+    let n = controls.len();
+    if !passes(n) {
+        return None;
+    }
+    let mut k = n;
+    while k - 1 > i + 1 && passes(k - 1) {
+        k -= 1;
+    }
+    Some(controls[k - 1])
 }
 
 /// Blocks `step` for these denials of chosen callers (nothing when there are none).

@@ -6,7 +6,7 @@ mod endpoint_sg;
 mod iam_auth;
 pub(crate) mod probes;
 mod resource_policy;
-mod statements;
+pub(crate) mod statements;
 
 pub mod finding;
 pub mod paths;

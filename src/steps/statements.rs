@@ -1,7 +1,7 @@
 //! What the two policy planners share: building statements, reading the live policy,
 //! comparing it with the proposal, and naming statements for people.
 
-use crate::model::PolicyText;
+use crate::model::{AuthorizationType, PolicyText, Posture, RestApi};
 use crate::policy::{
     ActionSpec, ApiContext, Condition, Effect, Policy, PrincipalSpec, ResourceSpec, Statement,
     equivalent,
@@ -162,6 +162,72 @@ fn principals(p: &PrincipalSpec) -> String {
             parts.join("; ")
         }
     }
+}
+
+/// Whether a method's callers are identified by a Lambda or Cognito authorizer rather than
+/// by IAM: they send a token, not a SigV4 signature, so neither API Gateway nor the VPC
+/// endpoint knows an IAM principal for them (AWS_POLICY_FACTS A5, A6, B1).
+pub fn behind_authorizer(auth: &AuthorizationType) -> bool {
+    matches!(
+        auth,
+        AuthorizationType::Custom | AuthorizationType::CognitoUserPools
+    )
+}
+
+/// A method that stays behind its authorizer: how people call it, and the pattern of its
+/// method ARNs on every stage.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct AuthorizerMethod {
+    /// `PUT /items/{sku}`.
+    pub label: String,
+    /// `arn:aws:execute-api:REGION:ACCOUNT:API/*/PUT/items/*`.
+    pub pattern: String,
+}
+
+/// The methods of `api` behind a Lambda or Cognito authorizer, in path then verb order.
+pub fn authorizer_methods(posture: &Posture, api: &RestApi) -> Vec<AuthorizerMethod> {
+    let mut out: Vec<AuthorizerMethod> = api
+        .methods()
+        .filter(|(_, m)| behind_authorizer(&m.authorization_type))
+        .map(|(r, m)| AuthorizerMethod {
+            label: format!("{} {}", m.http_method, r.path),
+            pattern: method_pattern(posture, api, &m.http_method, &r.path),
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// The ARN pattern of a method on every stage: each path parameter (`{sku}`, `{proxy+}`)
+/// becomes `*`, and so does the verb `ANY`. A `*` also matches `/` (AWS_POLICY_FACTS C9), so
+/// `items/*` covers the deeper paths under `/items/{sku}` as well.
+pub fn method_pattern(posture: &Posture, api: &RestApi, verb: &str, path: &str) -> String {
+    let verb = if verb == "ANY" { "*" } else { verb };
+    let path: Vec<&str> = path
+        .trim_start_matches('/')
+        .split('/')
+        .map(|seg| {
+            if seg.starts_with('{') && seg.ends_with('}') {
+                "*"
+            } else {
+                seg
+            }
+        })
+        .collect();
+    api.invoke_arn(
+        &posture.region,
+        &posture.account,
+        "*",
+        verb,
+        &path.join("/"),
+    )
+}
+
+/// `PUT /items/{sku}, GET /items/{sku}/history`.
+pub fn labels(methods: &[AuthorizerMethod]) -> String {
+    let all: Vec<&str> = methods.iter().map(|m| m.label.as_str()).collect();
+    all.join(", ")
 }
 
 /// The name of a role from its ARN (`service-a-role`).

@@ -38,8 +38,13 @@ pub enum DiffLine {
     Note(String),
     /// Something the operator should weigh before applying.
     Warning(String),
-    /// A safety check and whether it passed.
-    Check { passed: bool, text: String },
+    /// A safety check and whether it passed; a failing one that a later step of the plan
+    /// fixes names that step (`step 2: resource-policy`).
+    Check {
+        passed: bool,
+        text: String,
+        pending: Option<String>,
+    },
     /// The step's state: ready, nothing to do, or blocked.
     State(StepState),
     /// An empty line between steps.
@@ -57,10 +62,18 @@ impl DiffLine {
             Self::Changed(s) => format!("~ {s}"),
             Self::Note(s) => format!("  {s}"),
             Self::Warning(s) => format!("! warning: {s}"),
-            Self::Check { passed: true, text } => format!("✓ PASS {text}"),
+            Self::Check {
+                passed: true, text, ..
+            } => format!("✓ PASS {text}"),
             Self::Check {
                 passed: false,
                 text,
+                pending: Some(step),
+            } => format!("… PENDING {text} (fixed by {step})"),
+            Self::Check {
+                passed: false,
+                text,
+                pending: None,
             } => format!("✗ FAIL {text}"),
             Self::State(state) => format!("State: {}", state_words(state)),
             Self::Blank => String::new(),
@@ -73,6 +86,9 @@ impl DiffLine {
             Self::Header(_) => Some("1"),
             Self::Hunk(_) => Some("36"),
             Self::Added(_) | Self::Check { passed: true, .. } => Some("32"),
+            Self::Check {
+                pending: Some(_), ..
+            } => Some("33"),
             Self::Removed(_) | Self::Check { passed: false, .. } => Some("31"),
             Self::Changed(_) | Self::Warning(_) => Some("33"),
             Self::State(StepState::Ready) => Some("1;32"),
@@ -94,10 +110,7 @@ pub fn state_words(state: &StepState) -> String {
 
 /// The lines of one step: header, changes, warnings, guidance, verdicts, state.
 pub fn step_diff(posture: &Posture, step: &StepPlan) -> Vec<DiffLine> {
-    let number = Control::ALL
-        .iter()
-        .position(|c| *c == step.control)
-        .map_or(0, |i| i + 1);
+    let number = step_number(step.control);
     let mut lines = vec![DiffLine::Header(format!(
         "Step {number} of {}: {} ({}): {}",
         Control::ALL.len(),
@@ -127,12 +140,24 @@ pub fn step_diff(posture: &Posture, step: &StepPlan) -> Vec<DiffLine> {
             lines.push(DiffLine::Check {
                 passed: v.passed,
                 text: v.check.replace('\n', " "),
+                pending: v
+                    .pending_step
+                    .filter(|_| !v.passed)
+                    .map(|c| format!("step {}: {}", step_number(c), c.id())),
             });
             lines.extend(split(&v.detail).map(|d| DiffLine::Note(format!("  {d}"))));
         }
     }
     lines.push(DiffLine::State(step.state.clone()));
     lines
+}
+
+/// The place of a control among the four steps (1 to 4).
+fn step_number(control: Control) -> usize {
+    Control::ALL
+        .iter()
+        .position(|c| *c == control)
+        .map_or(0, |i| i + 1)
 }
 
 /// The lines of a whole plan: where it was made, its inputs, then every step.

@@ -248,11 +248,13 @@ fn warnings_guidance_verdicts_and_state_in_plain_words() {
             check: "service-a-role can invoke GET /orders".into(),
             passed: true,
             detail: "allowed by statement 1".into(),
+            pending_step: None,
         },
         Verdict {
             check: "service-c-role can invoke GET /orders".into(),
             passed: false,
             detail: "implicitly denied: no statement allows it".into(),
+            pending_step: None,
         },
     ];
     let lines = texts(&step_diff(&posture, &plan));
@@ -279,6 +281,46 @@ fn warnings_guidance_verdicts_and_state_in_plain_words() {
         step_diff(&posture, &nothing).last().unwrap().text(),
         "State: nothing to do: 443 is open only to groups"
     );
+}
+
+#[test]
+fn a_failing_verdict_a_later_step_fixes_is_pending() {
+    let posture = SandboxCloud::lab_posture();
+    let mut plan = step(Control::IamAuth, Vec::new());
+    let mut v = Verdict::new(
+        "a request to orders through an endpoint that is not chosen is denied",
+        false,
+        "not denied",
+    );
+    v.pending_step = Some(Control::ResourcePolicy);
+    plan.verdicts = vec![
+        v.clone(),
+        Verdict::new(
+            "a principal of another account is denied",
+            false,
+            "not denied",
+        ),
+    ];
+    let lines = step_diff(&posture, &plan);
+    let text = texts(&lines);
+    assert!(text.contains(&"… PENDING a request to orders through an endpoint that is not chosen is denied (fixed by step 2: resource-policy)".to_string()), "{text:#?}");
+    assert!(
+        text.contains(&"✗ FAIL a principal of another account is denied".to_string()),
+        "{text:#?}"
+    );
+    let coloured = render_text(&lines, true);
+    assert!(coloured.contains("\x1b[33m… PENDING"), "{coloured}");
+    assert!(coloured.contains("\x1b[31m✗ FAIL"), "{coloured}");
+    // In the plan file the field is there only when set, and older files read back.
+    let json = serde_json::to_string(&plan.verdicts).unwrap();
+    assert_eq!(json.matches("pending_step").count(), 1, "{json}");
+    assert!(
+        json.contains(r#""pending_step":"resource-policy""#),
+        "{json}"
+    );
+    let old: Verdict =
+        serde_json::from_str(r#"{"check":"c","passed":false,"detail":"d"}"#).unwrap();
+    assert_eq!(old, Verdict::new("c", false, "d"));
 }
 
 fn sample_plan() -> Plan {
@@ -309,6 +351,7 @@ fn sample_plan() -> Plan {
         check: "service-a can reach the endpoint on 443".into(),
         passed: true,
         detail: String::new(),
+        pending_step: None,
     }];
     Plan {
         version: PLAN_VERSION,

@@ -10,6 +10,7 @@ use crate::policy::{
     ApiContext, Caller, InvokeDecision, InvokeOutcome, InvokeRequest, Policy, evaluate_invoke,
 };
 use crate::steps::probes::{self, Invocation};
+use crate::steps::statements::behind_authorizer;
 
 /// One call of a chosen caller: who, which method, through which endpoint.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -119,12 +120,11 @@ pub fn judge(p: &Posture, inputs: &Inputs) -> Judged {
         denied: BTreeMap::new(),
     };
     if inputs.caller_roles.is_empty() {
-        out.verdicts.push(Verdict {
-            check: "the chosen callers keep their access".into(),
-            passed: false,
-            detail: "no caller role is chosen: there is nobody whose access could be checked"
-                .into(),
-        });
+        out.verdicts.push(Verdict::new(
+            "the chosen callers keep their access",
+            false,
+            no_callers_detail(p, inputs),
+        ));
     }
     for api in p.apis.iter().filter(|a| inputs.api_ids.contains(&a.id)) {
         let name = &api.name;
@@ -150,6 +150,7 @@ pub fn judge(p: &Posture, inputs: &Inputs) -> Judged {
                 check: format!("callers can invoke {name}"),
                 passed: api.resources.is_some(),
                 detail: why,
+                pending_step: None,
             });
             continue;
         }
@@ -184,11 +185,37 @@ pub fn judge(p: &Posture, inputs: &Inputs) -> Judged {
     out
 }
 
+/// Why no caller could be checked: callers are suggested from the instances in the VPCs of
+/// the chosen endpoints, and an API reached without a VPC endpoint (REGIONAL or EDGE) gives
+/// none to look in.
+fn no_callers_detail(p: &Posture, inputs: &Inputs) -> String {
+    let direct: Vec<String> = p
+        .apis
+        .iter()
+        .filter(|a| inputs.api_ids.contains(&a.id) && !a.is_private())
+        .map(|a| {
+            let types: Vec<&str> = a.endpoint_types.iter().map(|t| t.as_str()).collect();
+            format!("{} is {}", a.name, types.join("/"))
+        })
+        .collect();
+    let mut detail =
+        "no caller role is chosen: there is nobody whose access could be checked".to_string();
+    if inputs.endpoint_ids.is_empty() && !direct.is_empty() {
+        detail.push_str(&format!(
+            " ({}: callers are reached without a VPC endpoint, so none can be suggested from an endpoint's VPC)",
+            direct.join(", ")
+        ));
+    }
+    detail.push_str(". Choose the caller roles (--caller-role) to have their access checked");
+    detail
+}
+
 fn unchecked(name: &str, why: String) -> Verdict {
     Verdict {
         check: format!("callers can invoke {name}"),
         passed: false,
         detail: format!("not checked: {why}"),
+        pending_step: None,
     }
 }
 
@@ -211,6 +238,7 @@ fn callers_verdict(p: &Posture, api: &Api, role: &str, via: Option<&str>, out: &
                     check,
                     passed: false,
                     detail: format!("not checked: {why}"),
+                    pending_step: None,
                 });
                 return;
             }
@@ -261,9 +289,14 @@ fn callers_verdict(p: &Posture, api: &Api, role: &str, via: Option<&str>, out: &
         check,
         passed: denied.is_empty(),
         detail,
+        pending_step: None,
     });
 }
 
+/// Other accounts on the methods that know their caller's IAM identity (`AWS_IAM`, and
+/// `NONE`, where no identity means no account either). Methods behind a Lambda or Cognito
+/// authorizer are left out: their callers carry no IAM identity, so no account condition can
+/// tell them apart; what holds them is the endpoint check and their authorizer.
 fn outsider_verdict(p: &Posture, api: &Api, via: Option<&str>, out: &mut Judged) {
     let outsider = probes::outsider(p);
     let account = probes::other_account(&p.account);
@@ -272,8 +305,25 @@ fn outsider_verdict(p: &Posture, api: &Api, via: Option<&str>, out: &mut Judged)
         api.api.name,
         via_words(via)
     );
+    let (tokens, calls): (Vec<&Invocation>, Vec<&Invocation>) = api
+        .calls
+        .iter()
+        .partition(|inv| behind_authorizer(&inv.method.authorization_type));
     let attempts = [(outsider, "signed"), (Caller::Anonymous, "unsigned")];
-    push_all_denied(p, api, via, check, &attempts, out);
+    let mut verdict = all_denied(p, api, &calls, via, check, &attempts);
+    if !tokens.is_empty() {
+        let labels: Vec<&str> = tokens.iter().map(|i| i.label.as_str()).collect();
+        let note = format!(
+            "{} use a Lambda or Cognito authorizer: their callers carry no IAM identity, so the account check does not apply to them; they must stay limited to the chosen endpoints, and their authorizer decides who calls them",
+            labels.join(", ")
+        );
+        verdict.detail = if calls.is_empty() {
+            note
+        } else {
+            format!("{}; {note}", verdict.detail)
+        };
+    }
+    out.verdicts.push(verdict);
 }
 
 fn foreign_verdict(p: &Posture, api: &Api, inputs: &Inputs, out: &mut Judged) {
@@ -289,37 +339,33 @@ fn foreign_verdict(p: &Posture, api: &Api, inputs: &Inputs, out: &mut Judged) {
     );
     let signed = probes::session_of(&role, &p.account);
     let attempts = [(signed, "signed"), (Caller::Anonymous, "unsigned")];
-    push_all_denied(
-        p,
-        api,
-        Some(probes::FOREIGN_ENDPOINT),
-        check,
-        &attempts,
-        out,
-    );
+    let calls: Vec<&Invocation> = api.calls.iter().collect();
+    let via = Some(probes::FOREIGN_ENDPOINT);
+    out.verdicts
+        .push(all_denied(p, api, &calls, via, check, &attempts));
 }
 
-/// A verdict that passes when every attempt on every method is denied.
-fn push_all_denied(
+/// A verdict that passes when every attempt on every one of `calls` is denied.
+fn all_denied(
     p: &Posture,
     api: &Api,
+    calls: &[&Invocation],
     via: Option<&str>,
     check: String,
     attempts: &[(Caller, &str)],
-    out: &mut Judged,
-) {
+) -> Verdict {
     let mut allowed = Vec::new();
     let mut first_denial = None;
-    for inv in &api.calls {
+    for inv in calls {
         for (caller, how) in attempts {
             match decide(p, api, inv, caller.clone(), via) {
                 Err(why) => {
-                    out.verdicts.push(Verdict {
+                    return Verdict {
                         check,
                         passed: false,
                         detail: format!("not checked: {why}"),
-                    });
-                    return;
+                        pending_step: None,
+                    };
                 }
                 Ok(d) if d.is_denied() => {
                     first_denial.get_or_insert(d.explanation);
@@ -333,11 +379,12 @@ fn push_all_denied(
         (None, Some(d)) => d,
         (None, None) => "no request to try".into(),
     };
-    out.verdicts.push(Verdict {
+    Verdict {
         check,
         passed: allowed.is_empty(),
         detail,
-    });
+        pending_step: None,
+    }
 }
 
 fn more(n: usize, what: &str) -> String {

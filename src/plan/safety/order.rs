@@ -1,13 +1,17 @@
 //! Order warnings: a new policy that only signed requests can satisfy, while methods it
-//! covers do not use `AWS_IAM` (their callers send no SigV4 signature).
+//! covers do not use `AWS_IAM` (their callers send no SigV4 signature). Each method is judged
+//! on its own ARN: a policy that admits anonymous callers to some methods only (those behind
+//! an authorizer) still denies the others.
 
 use std::collections::BTreeMap;
 
 use crate::model::{AuthorizationType, Posture, RestApi};
 use crate::plan::{Change, Inputs};
-use crate::policy::{Effect, Policy, parse};
+use crate::policy::{ApiContext, Outcome, Policy, RequestContext, Statement, evaluate, parse};
+use crate::steps::probes;
 
 const STEP_ONE: &str = "step 1 (iam-auth)";
+const INVOKE: &str = "execute-api:Invoke";
 
 /// The warnings for the changes of one step, judged on the posture after them (so that an
 /// earlier step of the same plan that signs the methods counts).
@@ -19,24 +23,23 @@ pub fn warnings(after: &Posture, inputs: &Inputs, changes: &[Change]) -> Vec<Str
                 endpoint_id, new, ..
             } => {
                 let Ok(policy) = parse(new) else { continue };
-                if admits_anonymous(&policy) {
-                    continue;
-                }
                 for api in after.apis.iter().filter(|a| {
                     let target = inputs.api_ids.contains(&a.id) && a.is_private();
                     let behind = a.vpc_endpoint_ids.contains(endpoint_id)
                         && !inputs.excluded_apis.contains(&a.id);
                     target || behind
                 }) {
-                    endpoint_warnings(api, endpoint_id, &mut out);
+                    endpoint_warnings(after, api, endpoint_id, &policy, &mut out);
                 }
             }
             Change::SetResourcePolicy { api_id, new, .. } => {
                 let (Some(api), Ok(policy)) = (after.api(api_id), parse(new)) else {
                     continue;
                 };
-                if let Some((statement, key)) = principal_deny(&policy) {
-                    resource_warnings(api, &statement, &key, &mut out);
+                if let Some((statement, name, key)) = principal_deny(&policy) {
+                    let ctx = probes::api_context(after, api);
+                    let covers = |arn: &str| denies_anonymous(statement, &ctx, arn);
+                    resource_warnings(after, api, &name, &key, covers, &mut out);
                 }
             }
             _ => {}
@@ -45,21 +48,14 @@ pub fn warnings(after: &Posture, inputs: &Inputs, changes: &[Change]) -> Vec<Str
     out
 }
 
-/// Whether some Allow statement admits everyone, anonymous callers included.
-fn admits_anonymous(policy: &Policy) -> bool {
-    policy
-        .statements
-        .iter()
-        .any(|s| s.effect == Effect::Allow && (s.allows_any_principal() || s.principal.is_none()))
-}
-
-/// The first Deny that tests a key only signed requests carry: its name and the key.
-fn principal_deny(policy: &Policy) -> Option<(String, String)> {
+/// The first Deny that tests a key only signed requests carry: the statement, its name and
+/// the key.
+fn principal_deny(policy: &Policy) -> Option<(&Statement, String, String)> {
     policy
         .statements
         .iter()
         .enumerate()
-        .filter(|(_, s)| s.effect == Effect::Deny)
+        .filter(|(_, s)| s.effect == crate::policy::Effect::Deny)
         .find_map(|(i, s)| {
             let c = s.conditions.iter().find(|c| {
                 let key = c.key.to_ascii_lowercase();
@@ -69,30 +65,80 @@ fn principal_deny(policy: &Policy) -> Option<(String, String)> {
                 Some(sid) => format!("statement {} ({sid})", i + 1),
                 None => format!("statement {}", i + 1),
             };
-            Some((name, c.key.clone()))
+            Some((s, name, c.key.clone()))
         })
 }
 
-/// The methods of `api` callers reach without SigV4, by authorization type (CORS preflight
-/// excluded: browsers cannot sign it, and no caller of ours sends it).
-fn unsigned_methods(api: &RestApi) -> BTreeMap<String, Vec<String>> {
-    let mut by_type: BTreeMap<String, Vec<String>> = BTreeMap::new();
+/// Whether `statement` alone denies an unsigned request to `arn` (it covers that method).
+fn denies_anonymous(statement: &Statement, ctx: &ApiContext, arn: &str) -> bool {
+    let alone = Policy {
+        version: None,
+        id: None,
+        statements: vec![statement.clone()],
+    };
+    let req = RequestContext::new(INVOKE, arn);
+    evaluate(&alone, Some(ctx), &req).outcome == Outcome::ExplicitDeny
+}
+
+/// The methods of `api` callers reach without SigV4, by authorization type, each with a method
+/// ARN of its first stage (CORS preflight excluded: browsers cannot sign it, and no caller of
+/// ours sends it).
+fn unsigned_methods(after: &Posture, api: &RestApi) -> BTreeMap<String, Vec<(String, String)>> {
+    let stage = api
+        .stages
+        .as_ref()
+        .and_then(|s| s.first())
+        .map_or("stage", |s| s.name.as_str());
+    let mut by_type: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
     for (r, m) in api.methods() {
         let preflight =
             m.http_method == "OPTIONS" && m.authorization_type == AuthorizationType::None;
         if preflight || m.authorization_type == AuthorizationType::AwsIam {
             continue;
         }
+        let arn = api.invoke_arn(
+            &after.region,
+            &after.account,
+            stage,
+            &m.http_method,
+            &r.path,
+        );
         by_type
             .entry(m.authorization_type.as_str().to_string())
             .or_default()
-            .push(format!("{} {}", m.http_method, r.path));
+            .push((format!("{} {}", m.http_method, r.path), arn));
     }
     by_type
 }
 
-fn endpoint_warnings(api: &RestApi, endpoint_id: &str, out: &mut Vec<String>) {
-    for (kind, methods) in unsigned_methods(api) {
+/// The labels of the methods `keep` accepts, or `None` when there is none.
+fn kept(methods: Vec<(String, String)>, keep: impl Fn(&str) -> bool) -> Option<Vec<String>> {
+    let out: Vec<String> = methods
+        .into_iter()
+        .filter(|(_, arn)| keep(arn))
+        .map(|(label, _)| label)
+        .collect();
+    (!out.is_empty()).then_some(out)
+}
+
+fn endpoint_warnings(
+    after: &Posture,
+    api: &RestApi,
+    endpoint_id: &str,
+    policy: &Policy,
+    out: &mut Vec<String>,
+) {
+    let vpc = after.endpoint(endpoint_id).map(|e| e.vpc_id.clone());
+    let denied = |arn: &str| {
+        let mut req = RequestContext::new(INVOKE, arn);
+        req.source_vpce = Some(endpoint_id.to_string());
+        req.source_vpc.clone_from(&vpc);
+        evaluate(policy, None, &req).outcome != Outcome::Allow
+    };
+    for (kind, methods) in unsigned_methods(after, api) {
+        let Some(methods) = kept(methods, denied) else {
+            continue;
+        };
         let list = methods.join(", ");
         out.push(if kind == "NONE" {
             format!(
@@ -109,8 +155,18 @@ fn endpoint_warnings(api: &RestApi, endpoint_id: &str, out: &mut Vec<String>) {
     }
 }
 
-fn resource_warnings(api: &RestApi, statement: &str, key: &str, out: &mut Vec<String>) {
-    for (kind, methods) in unsigned_methods(api) {
+fn resource_warnings(
+    after: &Posture,
+    api: &RestApi,
+    statement: &str,
+    key: &str,
+    covers: impl Fn(&str) -> bool,
+    out: &mut Vec<String>,
+) {
+    for (kind, methods) in unsigned_methods(after, api) {
+        let Some(methods) = kept(methods, &covers) else {
+            continue;
+        };
         let list = methods.join(", ");
         out.push(if kind == "NONE" {
             format!(

@@ -10,6 +10,7 @@ use crate::steps::{self, Control};
 
 const ORDERS: &str = "a1b2c3d4e5";
 const ORDERS_ARN: &str = "arn:aws:execute-api:us-east-1:111122223333:a1b2c3d4e5/*";
+const INVENTORY_ARN: &str = "arn:aws:execute-api:us-east-1:111122223333:f6g7h8i9j0/*";
 const VPCE: &str = "vpce-0e9e9e9e9e9e9e9e9";
 const SERVICE_A: &str = "arn:aws:iam::111122223333:role/service-a-role";
 const SERVICE_C: &str = "arn:aws:iam::111122223333:role/service-c-role";
@@ -304,30 +305,181 @@ fn same_account_callers_without_an_allow_pass_with_identity_guidance() {
 
 #[test]
 fn a_custom_authorizer_method_in_scope() {
-    // inventory's PUT /items/{sku} uses a Lambda authorizer: its callers send a token, which
-    // neither the account deny nor an endpoint policy naming principals lets through.
+    // inventory's PUT /items/{sku} uses a Lambda authorizer: its callers send a token. The
+    // planners leave it out of the account statement and admit it anonymously at the endpoint,
+    // so the four steps are ready and every verdict of the last one passes.
     let inputs = Inputs {
         api_ids: vec!["f6g7h8i9j0".into()],
         ..orders_inputs()
     };
     let steps = planned(&lab(|_| {}), &inputs, &Control::ALL);
-    let rp = &steps[1];
+    assert!(steps.iter().all(|s| !s.is_blocked()), "{steps:#?}");
+    assert!(steps[1..].iter().all(StepPlan::is_ready), "{steps:#?}");
+    let end = &steps[3].verdicts;
+    assert!(end.iter().all(|v| v.passed), "{end:#?}");
+    let a = verdict(end, "service-a-role can invoke every method of inventory");
     assert!(
-        rp.warnings
-            .iter()
-            .any(|w| w.contains("PUT /items/{sku} (CUSTOM authorization)")),
-        "{:?}",
-        rp.warnings
+        a.detail
+            .contains("PUT /items/{sku} pass if the method's authorizer allows the caller"),
+        "{}",
+        a.detail
     );
-    assert!(blocked_reason(rp).contains("PUT /items/{sku} of inventory"));
-    let ep = &steps[2];
+    let outsider = verdict(
+        end,
+        "a principal of another account (999999999999) is denied on inventory",
+    );
     assert!(
-        ep.warnings
-            .iter()
-            .any(|w| w.starts_with("PUT /items/{sku} of inventory use CUSTOM authorization")),
-        "{:?}",
-        ep.warnings
+        outsider.detail.contains(
+            "PUT /items/{sku} use a Lambda or Cognito authorizer: their callers carry no IAM identity, so the account check does not apply to them"
+        ),
+        "{}",
+        outsider.detail
     );
+    assert!(
+        verdict(
+            end,
+            "a request to inventory through an endpoint that is not chosen"
+        )
+        .passed
+    );
+    // No order warning about the authorizer method: the new policies let its callers through.
+    for step in &steps[1..3] {
+        assert!(
+            !step
+                .warnings
+                .iter()
+                .any(|w| w.contains("Set AWS_IAM on them")),
+            "{:?}",
+            step.warnings
+        );
+    }
+}
+
+#[test]
+fn authorizer_methods_still_block_real_lockouts() {
+    use crate::plan::Change;
+    let inputs = Inputs {
+        api_ids: vec!["f6g7h8i9j0".into()],
+        ..orders_inputs()
+    };
+    let guide = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": INVENTORY_ARN},
+        {"Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke", "Resource": INVENTORY_ARN,
+         "Condition": {"StringNotEquals": {"aws:PrincipalAccount": "111122223333"}}}]});
+    let roles_only = json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": [SERVICE_A, SERVICE_C]},
+         "Action": "execute-api:Invoke", "Resource": [ORDERS_ARN, INVENTORY_ARN]}]});
+    // (case, the change that replaces the planner's, the statement named in the block)
+    let cases: Vec<(&str, Change, &str)> = vec![
+        (
+            "the guide's account statement over the whole API",
+            Change::SetResourcePolicy {
+                api_id: "f6g7h8i9j0".into(),
+                expected: None,
+                new: guide.to_string(),
+            },
+            "statement 2 of the resource policy",
+        ),
+        (
+            "an endpoint policy of principals only",
+            Change::SetEndpointPolicy {
+                endpoint_id: VPCE.into(),
+                expected: None,
+                new: roles_only.to_string(),
+            },
+            "no statement allows execute-api:Invoke on arn:aws:execute-api:us-east-1:111122223333:f6g7h8i9j0/v1/PUT/items/{sku} for an unsigned request",
+        ),
+    ];
+    for (name, change, text) in cases {
+        let lab = lab(|_| {});
+        let mut all = Vec::new();
+        for c in [Control::ResourcePolicy, Control::EndpointPolicy] {
+            let mut step = steps::plan(c, &lab, &inputs);
+            if change.control() == Some(c) {
+                step.changes[0] = change.clone();
+            }
+            all.push(step);
+        }
+        check_steps(&lab, &inputs, &mut all);
+        let blocked: Vec<String> = all
+            .iter()
+            .filter_map(|s| match &s.state {
+                StepState::Blocked(why) => Some(why.clone()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(blocked.len(), 1, "{name}: {blocked:?}");
+        assert!(
+            blocked[0].contains("PUT /items/{sku} of inventory"),
+            "{name}: {}",
+            blocked[0]
+        );
+        assert!(blocked[0].contains(text), "{name}: {}", blocked[0]);
+    }
+}
+
+#[test]
+fn failing_verdicts_name_the_later_step_that_fixes_them() {
+    let steps = planned(&lab(|_| {}), &orders_inputs(), &Control::ALL);
+    assert!(steps.iter().all(StepPlan::is_ready), "{steps:#?}");
+    // (step, check, pending step)
+    let cases: Vec<(usize, &str, Option<Control>)> = vec![
+        (
+            0,
+            "a principal of another account (999999999999) is denied on orders",
+            Some(Control::ResourcePolicy),
+        ),
+        (
+            0,
+            "a request to orders through an endpoint that is not chosen",
+            Some(Control::ResourcePolicy),
+        ),
+        (1, "a principal of another account", None),
+    ];
+    for (i, check, pending) in cases {
+        let v = verdict(&steps[i].verdicts, check);
+        assert_eq!(v.pending_step, pending, "step {i}: {v:#?}");
+        assert_eq!(v.passed, pending.is_none(), "step {i}: {v:#?}");
+    }
+    for step in &steps {
+        for v in &step.verdicts {
+            assert!(v.passed || v.pending_step.is_some(), "{v:#?}");
+        }
+    }
+    // Without the resource-policy step nothing fixes them: plain failures.
+    let steps = planned(
+        &lab(|_| {}),
+        &orders_inputs(),
+        &[Control::IamAuth, Control::EndpointPolicy],
+    );
+    let v = verdict(
+        &steps[0].verdicts,
+        "a request to orders through an endpoint that is not chosen",
+    );
+    assert!(!v.passed && v.pending_step.is_none(), "{v:#?}");
+    // Checking twice changes nothing.
+    let mut again = steps.clone();
+    check_steps(&lab(|_| {}), &orders_inputs(), &mut again);
+    assert_eq!(again, steps);
+}
+
+#[test]
+fn no_caller_on_a_regional_api_says_why() {
+    let inputs = Inputs {
+        api_ids: vec!["k1l2m3n4o5".into()],
+        ..Inputs::default()
+    };
+    let v = verdicts(&lab(|_| {}), &inputs);
+    let v = verdict(&v, "the chosen callers keep their access");
+    assert!(!v.passed);
+    assert!(
+        v.detail.contains(
+            "status is REGIONAL: callers are reached without a VPC endpoint, so none can be suggested from an endpoint's VPC"
+        ),
+        "{}",
+        v.detail
+    );
+    assert!(v.detail.contains("--caller-role"), "{}", v.detail);
 }
 
 #[test]

@@ -8,6 +8,7 @@ mod plan_tests;
 pub use plan::plan;
 
 use super::probes;
+use super::statements::behind_authorizer;
 use super::{Control, Finding, Status};
 use crate::model::{AccountId, Posture, VpcEndpoint};
 use crate::policy::Caller;
@@ -56,22 +57,36 @@ fn judge(posture: &Posture, endpoint: &VpcEndpoint) -> Finding {
     }
     let probe = Probe::new(posture, endpoint, policy);
     let mut problems = Vec::new();
-    if let Some(d) = probe.allows(None, &probe.own_api) {
-        problems.push(format!(
-            "unsigned (anonymous) callers can invoke APIs through it ({})",
-            explain(&d)
-        ));
-    }
-    let outsiders = probe.outsiders();
-    if let Some((who, d)) = outsiders.iter().find_map(|(who, p)| {
-        probe
-            .allows(Some(p.clone()), &probe.own_api)
-            .map(|d| (who, d))
-    }) {
-        problems.push(format!(
-            "principals of other accounts (e.g. {who}) can invoke APIs through it ({})",
-            explain(&d)
-        ));
+    let targets = probe.targets();
+    // Anonymous callers and other accounts, on every method behind the endpoint: allowed on a
+    // method behind a Lambda or Cognito authorizer is how its token callers get through (a
+    // warning, named); allowed anywhere else is a failure.
+    let mut gated: Vec<&str> = Vec::new();
+    let mut strangers = vec![("unsigned (anonymous) callers".to_string(), None)];
+    strangers.extend(probe.outsiders().into_iter().map(|(who, p)| {
+        (
+            format!("principals of other accounts (e.g. {who})"),
+            Some(p),
+        )
+    }));
+    for (who, principal) in &strangers {
+        let allowed = targets
+            .iter()
+            .filter_map(|t| probe.allows(principal.clone(), &t.arn).map(|d| (t, d)));
+        let (tokens, open): (Vec<_>, Vec<_>) = allowed.partition(|(t, _)| t.authorizer);
+        for (t, _) in &tokens {
+            if !gated.contains(&t.label.as_str()) {
+                gated.push(&t.label);
+            }
+        }
+        if let Some((t, d)) = open.first() {
+            problems.push(format!(
+                "{who} can invoke {}{} through it ({})",
+                t.label,
+                more(open.len()),
+                explain(d)
+            ));
+        }
     }
     let (foreign_api, foreign_account) = probe.foreign_api();
     let any_own = probe.callers.first().map(|(_, p)| p.clone());
@@ -124,15 +139,38 @@ fn judge(posture: &Posture, endpoint: &VpcEndpoint) -> Finding {
     if !apis.is_empty() {
         reason.push_str(&format!(" ({} behind it)", apis.join(", ")));
     }
+    let mut status = Status::Pass;
+    if !gated.is_empty() {
+        reason.push_str(&format!(
+            "; but anyone, unsigned or of another account, can invoke {} through it: these methods use a Lambda or Cognito authorizer, whose token callers the endpoint sees as anonymous, so their authorizer is their only gate",
+            gated.join(", ")
+        ));
+        status = Status::Warn;
+    }
     let unsupported = probe.unsupported();
     if !unsupported.is_empty() {
         reason.push_str(&format!(
             "; conditions ztharden cannot evaluate were treated as failing closed: {}",
             unsupported.join(", ")
         ));
-        return finding(Status::Warn, reason);
+        status = Status::Warn;
     }
-    finding(Status::Pass, reason)
+    finding(status, reason)
+}
+
+fn more(n: usize) -> String {
+    if n > 1 {
+        format!(" and {} more method(s)", n - 1)
+    } else {
+        String::new()
+    }
+}
+
+/// A method ARN behind the endpoint, for people, and whether the method uses an authorizer.
+struct Target {
+    label: String,
+    arn: String,
+    authorizer: bool,
 }
 
 fn explain(d: &PolicyDecision) -> String {
@@ -279,25 +317,34 @@ impl<'a> Probe<'a> {
             .filter(|(_, p)| {
                 targets
                     .iter()
-                    .any(|t| self.allows(Some(p.clone()), t).is_some())
+                    .any(|t| self.allows(Some(p.clone()), &t.arn).is_some())
             })
             .map(|(role, _)| role.rsplit('/').next().unwrap_or(role).to_string())
             .collect()
     }
 
-    /// Method ARNs of the APIs behind the endpoint (every method on every stage).
-    fn targets(&self) -> Vec<String> {
-        let mut targets: Vec<String> = self
+    /// Every method of every API behind the endpoint, on every stage (or a made-up method
+    /// ARN of the account when there is none).
+    fn targets(&self) -> Vec<Target> {
+        let mut targets: Vec<Target> = self
             .posture
             .apis_behind(&self.endpoint.id)
             .flat_map(|api| {
                 probes::invocations(self.posture, api)
                     .into_iter()
-                    .map(|i| i.arn)
+                    .map(|i| Target {
+                        label: format!("{} of {}", i.label, api.name),
+                        arn: i.arn,
+                        authorizer: behind_authorizer(&i.method.authorization_type),
+                    })
             })
             .collect();
         if targets.is_empty() {
-            targets.push(self.own_api.clone());
+            targets.push(Target {
+                label: "an API of the account".into(),
+                arn: self.own_api.clone(),
+                authorizer: false,
+            });
         }
         targets
     }

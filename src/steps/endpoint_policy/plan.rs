@@ -11,6 +11,7 @@ use crate::policy::{Effect, Policy, PrincipalSpec, Statement};
 use crate::steps::Control;
 
 pub const ALLOW_SID: &str = "AllowChosenCallers";
+pub const AUTHORIZER_SID: &str = "AllowAuthorizerMethods";
 
 /// The plan for the endpoints in `inputs.endpoint_ids`.
 pub fn plan(posture: &Posture, inputs: &Inputs) -> StepPlan {
@@ -104,7 +105,10 @@ pub fn apis_in_scope<'a>(
     (kept, excluded)
 }
 
-/// The policy proposed for an endpoint: the chosen roles may invoke these APIs.
+/// The policy proposed for an endpoint: the chosen roles may invoke these APIs; and, when some
+/// of their methods stay behind a Lambda or Cognito authorizer, anyone may invoke exactly those
+/// methods (their callers send a token, which the endpoint sees as anonymous; the authorizer
+/// is their gate).
 pub fn proposed(posture: &Posture, roles: &[String], apis: &[&RestApi]) -> Policy {
     let mut roles = roles.to_vec();
     roles.sort();
@@ -114,12 +118,26 @@ pub fn proposed(posture: &Posture, roles: &[String], apis: &[&RestApi]) -> Polic
         .map(|a| a.execute_arn(&posture.region, &posture.account))
         .collect();
     let principal = PrincipalSpec::Map(BTreeMap::from([("AWS".to_string(), roles)]));
-    statements::policy(vec![statements::invoke_statement(
+    let mut all = vec![statements::invoke_statement(
         ALLOW_SID,
         Effect::Allow,
         principal,
         resources,
-    )])
+    )];
+    let tokens: Vec<String> = apis
+        .iter()
+        .flat_map(|a| statements::authorizer_methods(posture, a))
+        .map(|m| m.pattern)
+        .collect();
+    if !tokens.is_empty() {
+        all.push(statements::invoke_statement(
+            AUTHORIZER_SID,
+            Effect::Allow,
+            PrincipalSpec::Any,
+            tokens,
+        ));
+    }
+    statements::policy(all)
 }
 
 fn plan_endpoint(
@@ -180,6 +198,16 @@ fn plan_endpoint(
             endpoint.vpc_id,
             others.join(", ")
         ));
+    }
+    for api in &kept {
+        let methods = statements::authorizer_methods(posture, api);
+        if !methods.is_empty() {
+            step.warnings.push(format!(
+                "{} of {} stay behind their Lambda or Cognito authorizer: their callers send a token, not a SigV4 signature, so {id} sees them as anonymous; statement {AUTHORIZER_SID} admits anyone through {id} to exactly these methods, and their authorizer is their gate",
+                statements::labels(&methods),
+                api.name
+            ));
+        }
     }
     let new = proposed(posture, &inputs.caller_roles, &kept);
     match Live::of(endpoint.policy.as_ref()) {

@@ -10,6 +10,7 @@ pub use plan::plan;
 use std::sync::LazyLock;
 
 use super::probes::{self, Invocation};
+use super::statements::behind_authorizer;
 use super::{Control, Finding, Status};
 use crate::model::{AuthorizationType, Method, Posture, RestApi};
 use crate::policy::{Caller, InvokeDecision, InvokeRequest, Policy, evaluate_invoke};
@@ -69,6 +70,20 @@ fn judge(posture: &Posture, api: &RestApi) -> Finding {
         )
     };
     let probe = Probe::new(posture, api, policy);
+    let tokens = probe.authorizer_labels();
+    let token_note = if tokens.is_empty() {
+        String::new()
+    } else if api.is_private() {
+        format!(
+            "; {} use a Lambda or Cognito authorizer: their callers carry no IAM identity, so the account check is judged on the other methods, and these only need to be limited to the attached endpoints",
+            tokens.join(", ")
+        )
+    } else {
+        format!(
+            "; {} use a Lambda or Cognito authorizer: their callers carry no IAM identity, so the account check is judged on the other methods, and their authorizer alone decides who calls them",
+            tokens.join(", ")
+        )
+    };
     let outsiders = probe.outsider_allowed();
     let foreign = probe.foreign_endpoint_allowed();
     let locked = probe.own_denied();
@@ -88,7 +103,10 @@ fn judge(posture: &Posture, api: &RestApi) -> Finding {
         ));
     }
     if !problems.is_empty() {
-        return finding(Status::Fail, format!("{scope}{}", problems.join("; ")));
+        return finding(
+            Status::Fail,
+            format!("{scope}{}{token_note}", problems.join("; ")),
+        );
     }
     if !locked.is_empty() {
         let (who, inv, d) = &locked[0];
@@ -110,6 +128,7 @@ fn judge(posture: &Posture, api: &RestApi) -> Finding {
         },
         api.name
     );
+    reason.push_str(&token_note);
     let unsupported = probe.unsupported();
     if !unsupported.is_empty() {
         reason.push_str(&format!(
@@ -192,10 +211,25 @@ impl<'a> Probe<'a> {
         )
     }
 
+    /// The methods behind a Lambda or Cognito authorizer (by label, once per method).
+    fn authorizer_labels(&self) -> Vec<String> {
+        let mut labels: Vec<String> = self
+            .invocations
+            .iter()
+            .filter(|inv| behind_authorizer(&inv.method.authorization_type))
+            .map(|inv| inv.label.clone())
+            .collect();
+        labels.dedup();
+        labels
+    }
+
+    /// Calls of another account's principal that are not denied, on the methods that know
+    /// their caller's IAM identity (a method behind an authorizer has none to test).
     fn outsider_allowed(&self) -> Vec<(String, InvokeDecision)> {
         let via = self.endpoints[0].as_deref();
         self.invocations
             .iter()
+            .filter(|inv| !behind_authorizer(&inv.method.authorization_type))
             .map(|inv| (inv.label.clone(), self.decide(&self.outsider, inv, via)))
             .filter(|(_, d)| !d.is_denied())
             .collect()

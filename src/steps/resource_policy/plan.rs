@@ -5,7 +5,7 @@ use super::super::probes;
 use super::super::statements::{self, Live};
 use crate::model::{Posture, RestApi};
 use crate::plan::{Change, Inputs, StepPlan, StepState};
-use crate::policy::{Effect, Policy, PrincipalSpec};
+use crate::policy::{Effect, Policy, PrincipalSpec, ResourceSpec};
 use crate::steps::Control;
 
 pub const ALLOW_SID: &str = "AllowInvoke";
@@ -37,12 +37,27 @@ pub fn plan(posture: &Posture, inputs: &Inputs) -> StepPlan {
 
 /// The policy proposed for `api`: Allow Invoke to everyone, Deny other accounts, and (for a
 /// private API) Deny requests that do not come through one of `endpoint_ids`.
+///
+/// Methods that stay behind a Lambda or Cognito authorizer carry no IAM identity, so
+/// `aws:PrincipalAccount` is absent for their callers and the account statement would deny
+/// every one of them. That statement therefore names what it leaves out, with `NotResource`
+/// and the authorizer methods' ARNs (every stage, path parameters as `*`), rather than listing
+/// the other methods in `Resource`: a method added to the API later is then covered by the
+/// account statement from the start (at worst a new authorizer method is denied until the
+/// policy is planned again), where a `Resource` list would leave every new method open to
+/// other accounts. The endpoint statement keeps the whole API.
 pub fn proposed(posture: &Posture, api: &RestApi, endpoint_ids: &[String]) -> Policy {
     let arn = vec![api.execute_arn(&posture.region, &posture.account)];
     let allow =
         statements::invoke_statement(ALLOW_SID, Effect::Allow, PrincipalSpec::Any, arn.clone());
     let mut account =
         statements::invoke_statement(ACCOUNT_SID, Effect::Deny, PrincipalSpec::Any, arn.clone());
+    let exempt = statements::authorizer_methods(posture, api);
+    if !exempt.is_empty() {
+        account.resource = Some(ResourceSpec::NotResource(
+            exempt.into_iter().map(|m| m.pattern).collect(),
+        ));
+    }
     account.conditions.push(statements::string_not_equals(
         "aws:PrincipalAccount",
         vec![posture.account.to_string()],
@@ -109,6 +124,18 @@ fn plan_api(posture: &Posture, api: &RestApi, inputs: &Inputs, acc: &mut Acc) {
         acc.warnings.push(format!(
             "{name} is {}: the statement that denies other VPC endpoints is not proposed, because aws:SourceVpce exists only for private APIs and a Deny on it would match every request and lock everyone out. To admit only requests through VPC endpoints, change the API's endpoint type to PRIVATE and attach the endpoints first",
             types.join("/")
+        ));
+    }
+    let exempt = statements::authorizer_methods(posture, api);
+    if !exempt.is_empty() {
+        let limit = if api.is_private() {
+            "they stay limited to the chosen endpoints"
+        } else {
+            "on this API only their authorizer decides who calls them"
+        };
+        acc.warnings.push(format!(
+            "{} of {name} stay behind their Lambda or Cognito authorizer: their callers are identified by their authorizer, not by IAM: the account condition cannot apply to them (statement {ACCOUNT_SID} leaves them out); {limit}",
+            statements::labels(&exempt)
         ));
     }
     let ctx = probes::api_context(posture, api);

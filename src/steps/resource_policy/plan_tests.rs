@@ -3,6 +3,7 @@
 use serde_json::json;
 
 use super::plan;
+use super::plan::ACCOUNT_SID;
 use crate::model::{PolicyText, Posture};
 use crate::plan::{Change, Inputs, StepState};
 use crate::policy::parse;
@@ -147,6 +148,24 @@ fn table_of_dropped_statements() {
     }
 }
 
+/// The guide's three statements for inventory, whose `PUT /items/{sku}` (Lambda authorizer)
+/// the account statement leaves out by `NotResource`.
+fn inventory_statements(endpoints: &str) -> String {
+    three_statements(INVENTORY, endpoints).replacen(
+        &format!(
+            r#""Resource":"{}","Condition":{{"StringNotEquals":{{"aws:PrincipalAccount""#,
+            arn(INVENTORY)
+        ),
+        &format!(
+            r#""NotResource":"{}","Condition":{{"StringNotEquals":{{"aws:PrincipalAccount""#,
+            INVENTORY_PUT
+        ),
+        1,
+    )
+}
+
+const INVENTORY_PUT: &str = "arn:aws:execute-api:us-east-1:111122223333:f6g7h8i9j0/*/PUT/items/*";
+
 #[test]
 fn several_endpoints_are_one_list() {
     let posture = lab(|_| {});
@@ -154,8 +173,95 @@ fn several_endpoints_are_one_list() {
     let (_, new) = policy_change(&step.changes, INVENTORY);
     assert_eq!(
         new,
-        three_statements(INVENTORY, &format!("[\"{OTHER_VPCE}\",\"{VPCE}\"]"))
+        inventory_statements(&format!("[\"{OTHER_VPCE}\",\"{VPCE}\"]"))
     );
+}
+
+#[test]
+fn authorizer_methods_are_left_out_of_the_account_statement_only() {
+    use crate::model::AuthorizationType;
+    let put = "arn:aws:execute-api:us-east-1:111122223333:f6g7h8i9j0/*/PUT/items/*";
+    let get = "arn:aws:execute-api:us-east-1:111122223333:f6g7h8i9j0/*/GET/items/*";
+    let any = "arn:aws:execute-api:us-east-1:111122223333:f6g7h8i9j0/*/*/items";
+    // (case, authorization of GET /items/{sku}, of ANY /items (added), NotResource expected)
+    let cases: Vec<(&str, Option<AuthorizationType>, bool, Vec<&str>)> = vec![
+        (
+            "the lab: the Lambda-authorized PUT only",
+            None,
+            false,
+            vec![put],
+        ),
+        (
+            "a Cognito method too",
+            Some(AuthorizationType::CognitoUserPools),
+            false,
+            vec![get, put],
+        ),
+        (
+            "an ANY method behind a Lambda authorizer",
+            None,
+            true,
+            vec![any, put],
+        ),
+        (
+            "GET signed: not left out",
+            Some(AuthorizationType::AwsIam),
+            false,
+            vec![put],
+        ),
+    ];
+    for (name, get_auth, add_any, expect) in cases {
+        let posture = lab(|p| {
+            let api = p.apis.iter_mut().find(|a| a.id == INVENTORY).unwrap();
+            let resources = api.resources.as_mut().unwrap();
+            for r in resources.iter_mut() {
+                for m in &mut r.methods {
+                    if r.path == "/items/{sku}" && m.http_method == "GET" {
+                        if let Some(a) = &get_auth {
+                            m.authorization_type = a.clone();
+                        }
+                    }
+                }
+                if add_any && r.path == "/items" {
+                    let mut any = r.methods[0].clone();
+                    any.http_method = "ANY".into();
+                    any.authorization_type = AuthorizationType::Custom;
+                    r.methods.push(any);
+                }
+            }
+        });
+        let step = plan(&posture, &inputs(&[INVENTORY], &[VPCE]));
+        let (_, new) = policy_change(&step.changes, INVENTORY);
+        let policy = parse(&new).unwrap();
+        let account = &policy.statements[1];
+        assert_eq!(account.sid.as_deref(), Some(ACCOUNT_SID), "{name}");
+        let (resources, not) = account.resources().unwrap();
+        assert!(not, "{name}: NotResource");
+        assert_eq!(resources, expect.as_slice(), "{name}");
+        // The endpoint statement keeps the whole API.
+        let (endpoint, not) = policy.statements[2].resources().unwrap();
+        assert!(!not, "{name}");
+        assert_eq!(endpoint, [arn(INVENTORY)], "{name}");
+        let w = step
+            .warnings
+            .iter()
+            .find(|w| w.contains("stay behind their Lambda or Cognito authorizer"))
+            .unwrap_or_else(|| panic!("{name}: {:?}", step.warnings));
+        assert!(
+            w.contains("their callers are identified by their authorizer, not by IAM: the account condition cannot apply to them"),
+            "{name}: {w}"
+        );
+        assert!(
+            w.contains("they stay limited to the chosen endpoints"),
+            "{name}: {w}"
+        );
+        assert!(w.contains("PUT /items/{sku}"), "{name}: {w}");
+    }
+    // Orders has no authorizer method: the account statement covers the whole API.
+    let step = plan(&lab(|_| {}), &inputs(&[ORDERS], &[VPCE]));
+    let (_, new) = policy_change(&step.changes, ORDERS);
+    assert_eq!(new, three_statements(ORDERS, &format!("\"{VPCE}\"")));
+    assert!(!step.warnings.iter().any(|w| w.contains("authorizer")));
 }
 
 #[test]

@@ -129,3 +129,72 @@ fn no_policy_document_means_the_default() {
     let p = lab(|p| p.endpoints[0].policy = None);
     assert_eq!(endpoint_finding(&p).status, Status::Fail);
 }
+
+/// The callers' roles on both APIs, plus a statement admitting anyone to `anonymous`.
+fn roles_and_anyone_on(anonymous: &[&str]) -> serde_json::Value {
+    json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": {"AWS": [SERVICE_A_ROLE, SERVICE_C_ROLE]},
+         "Action": "execute-api:Invoke",
+         "Resource": [ORDERS_ARN, "arn:aws:execute-api:us-east-1:111122223333:f6g7h8i9j0/*"]},
+        {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": anonymous}]})
+}
+
+#[test]
+fn anonymous_access_is_probed_on_every_method() {
+    let inventory_put = "arn:aws:execute-api:us-east-1:111122223333:f6g7h8i9j0/*/PUT/items/*";
+    let orders_get = "arn:aws:execute-api:us-east-1:111122223333:a1b2c3d4e5/*/GET/orders";
+    let orders_delete =
+        "arn:aws:execute-api:us-east-1:111122223333:a1b2c3d4e5/prod/DELETE/orders/*";
+    // (case, methods anyone may invoke, status, text of the reason)
+    let cases: Vec<(&str, Vec<&str>, Status, &str)> = vec![
+        (
+            "a Lambda-authorized method: a warning, named",
+            vec![inventory_put],
+            Status::Warn,
+            "anyone, unsigned or of another account, can invoke PUT /items/{sku} of inventory through it: these methods use a Lambda or Cognito authorizer",
+        ),
+        (
+            "a NONE method: a failure",
+            vec![orders_get],
+            Status::Fail,
+            "unsigned (anonymous) callers can invoke GET /orders of orders through it",
+        ),
+        (
+            "one method deep in the API, not the API's root",
+            vec![orders_delete],
+            Status::Fail,
+            "unsigned (anonymous) callers can invoke DELETE /orders/{id} of orders through it",
+        ),
+        (
+            "both: the NONE one fails",
+            vec![inventory_put, orders_get],
+            Status::Fail,
+            "GET /orders of orders",
+        ),
+    ];
+    for (name, anonymous, status, text) in cases {
+        let p = lab(|p| set_endpoint_policy(p, &roles_and_anyone_on(&anonymous)));
+        let f = endpoint_finding(&p);
+        assert_eq!(f.status, status, "{name}: {}", f.reason);
+        assert!(f.reason.contains(text), "{name}: {}", f.reason);
+    }
+    // Other accounts are probed on every method too.
+    let p = lab(|p| {
+        set_endpoint_policy(
+            p,
+            &json!({"Version": "2012-10-17", "Statement": [
+                {"Effect": "Allow", "Principal": {"AWS": [SERVICE_A_ROLE, SERVICE_C_ROLE]},
+                 "Action": "execute-api:Invoke", "Resource": ORDERS_ARN},
+                {"Effect": "Allow", "Principal": {"AWS": "arn:aws:iam::999999999999:root"},
+                 "Action": "execute-api:Invoke", "Resource": orders_delete}]}),
+        )
+    });
+    let f = endpoint_finding(&p);
+    assert_eq!(f.status, Status::Fail, "{}", f.reason);
+    assert!(
+        f.reason
+            .contains("principals of other accounts (e.g. 999999999999) can invoke DELETE /orders/{id} of orders"),
+        "{}",
+        f.reason
+    );
+}

@@ -208,3 +208,76 @@ fn a_custom_authorizer_method_is_locked_out_by_the_principal_account_deny() {
     assert_eq!(f.status, Status::Warn, "{}", f.reason);
     assert!(f.reason.contains("PUT /items/{sku}"), "{}", f.reason);
 }
+
+/// A resource policy for inventory: the guide's three statements, with the account statement
+/// on `account_resource` (`Resource` or `NotResource`).
+fn inventory_policy(account_resource: serde_json::Value) -> serde_json::Value {
+    let arn = "arn:aws:execute-api:us-east-1:111122223333:f6g7h8i9j0/*";
+    let mut account = serde_json::json!({"Sid": "DenyOtherAccounts", "Effect": "Deny",
+        "Principal": "*", "Action": "execute-api:Invoke",
+        "Condition": {"StringNotEquals": {"aws:PrincipalAccount": ACCOUNT}}});
+    for (k, v) in account_resource.as_object().unwrap() {
+        account[k] = v.clone();
+    }
+    serde_json::json!({"Version": "2012-10-17", "Statement": [
+        {"Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": arn},
+        account,
+        {"Sid": "DenyOtherEndpoints", "Effect": "Deny", "Principal": "*", "Action": "execute-api:Invoke",
+         "Resource": arn, "Condition": {"StringNotEquals": {"aws:SourceVpce": VPCE}}}]})
+}
+
+#[test]
+fn authorizer_methods_are_judged_on_the_endpoint_only() {
+    let arn = "arn:aws:execute-api:us-east-1:111122223333:f6g7h8i9j0/*";
+    let put = "arn:aws:execute-api:us-east-1:111122223333:f6g7h8i9j0/*/PUT/items/*";
+    let get = "arn:aws:execute-api:us-east-1:111122223333:f6g7h8i9j0/*/GET/items";
+    // (case, where the account statement applies, status, text of the reason)
+    let cases: Vec<(&str, serde_json::Value, Status, &str)> = vec![
+        (
+            "the account statement leaves the Lambda-authorized method out",
+            serde_json::json!({"NotResource": put}),
+            Status::Pass,
+            "PUT /items/{sku} use a Lambda or Cognito authorizer: their callers carry no IAM identity, so the account check is judged on the other methods, and these only need to be limited to the attached endpoints",
+        ),
+        (
+            "the guide's account statement denies the token callers",
+            serde_json::json!({"Resource": arn}),
+            Status::Warn,
+            "denies service-a-role on PUT /items/{sku}",
+        ),
+        (
+            "leaving out more than the authorizer method opens GET /items",
+            serde_json::json!({"NotResource": [put, get]}),
+            Status::Fail,
+            "principals of other accounts can invoke GET /items",
+        ),
+    ];
+    for (name, account, status, text) in cases {
+        let p = lab(|p| {
+            let api = p.apis.iter_mut().find(|a| a.id == "f6g7h8i9j0").unwrap();
+            api.policy = Some(PolicyText::new(inventory_policy(account).to_string()));
+        });
+        let f = finding(&p, Control::ResourcePolicy, |f| {
+            f.api_id.as_deref() == Some("f6g7h8i9j0")
+        });
+        assert_eq!(f.status, status, "{name}: {}", f.reason);
+        assert!(f.reason.contains(text), "{name}: {}", f.reason);
+    }
+    // Without the endpoint statement the authorizer method is open through any endpoint.
+    let p = lab(|p| {
+        let api = p.apis.iter_mut().find(|a| a.id == "f6g7h8i9j0").unwrap();
+        let mut policy = inventory_policy(serde_json::json!({"NotResource": put}));
+        policy["Statement"].as_array_mut().unwrap().pop();
+        api.policy = Some(PolicyText::new(policy.to_string()));
+    });
+    let f = finding(&p, Control::ResourcePolicy, |f| {
+        f.api_id.as_deref() == Some("f6g7h8i9j0")
+    });
+    assert_eq!(f.status, Status::Fail, "{}", f.reason);
+    assert!(
+        f.reason
+            .contains("requests through VPC endpoints not attached to the API can invoke"),
+        "{}",
+        f.reason
+    );
+}
