@@ -391,11 +391,21 @@ fn a_blocked_plan_exits_1_and_writes_no_file() {
 
 #[test]
 fn every_api_of_the_account_by_default() {
-    // Without --api: all three APIs. The CUSTOM method of inventory sees no IAM identity, so
-    // the resource and endpoint policies would lock its callers out: blocked.
-    let out = ztharden(&["--demo", "plan", "--control", "all"]);
-    assert_eq!(out.status.code(), Some(1));
+    // Without --api: all three APIs. Inventory's PUT /items/{sku} stays behind its Lambda
+    // authorizer: the account statement leaves it out and the endpoint admits it anonymously,
+    // so the four steps are ready and every verdict of the last one passes.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("plan.json");
+    let out = ztharden(&[
+        "--demo",
+        "plan",
+        "--control",
+        "all",
+        "--out",
+        path.to_str().unwrap(),
+    ]);
     let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}\n{}", stderr(&out));
     assert!(
         text.contains("APIs: inventory (f6g7h8i9j0), orders (a1b2c3d4e5), status (k1l2m3n4o5)"),
         "{text}"
@@ -404,7 +414,81 @@ fn every_api_of_the_account_by_default() {
         assert!(text.contains(step), "{step} missing");
     }
     assert!(text.contains("status (k1l2m3n4o5) is REGIONAL"), "{text}");
+    // Step 1 leaves the other-account and other-endpoint checks to step 2, and says so.
+    assert!(
+        text.contains("… PENDING a request to orders through an endpoint that is not chosen (vpce-0f0f0f0f0f0f0f0f0) is denied (fixed by step 2: resource-policy)"),
+        "{text}"
+    );
+    assert!(!text.contains("✗ FAIL"), "{text}");
     assert!(!text.contains("INSERT_"));
+    let plan = read_plan(&path);
+    assert!(
+        plan.steps.iter().all(|s| s.state == StepState::Ready),
+        "{plan:#?}"
+    );
+    let last = plan.steps.last().unwrap();
+    assert!(
+        last.verdicts.iter().all(|v| v.passed),
+        "{:#?}",
+        last.verdicts
+    );
+    assert_eq!(
+        expected_lab_changes(&plan),
+        vec![
+            "GET /orders of a1b2c3d4e5: authorization NONE -> AWS_IAM",
+            "POST /orders of a1b2c3d4e5: authorization NONE -> AWS_IAM",
+            "DELETE /orders/{id} of a1b2c3d4e5: authorization NONE -> AWS_IAM",
+            "GET /orders/{id} of a1b2c3d4e5: authorization NONE -> AWS_IAM",
+            "PUT /orders/{id} of a1b2c3d4e5: authorization NONE -> AWS_IAM",
+            "GET /health of k1l2m3n4o5: authorization NONE -> AWS_IAM",
+            "resource policy of f6g7h8i9j0: replace",
+            "redeploy stage v1 of f6g7h8i9j0",
+            "resource policy of a1b2c3d4e5: replace",
+            "redeploy stage prod of a1b2c3d4e5",
+            "resource policy of k1l2m3n4o5: set",
+            "redeploy stage prod of k1l2m3n4o5",
+            "endpoint policy of vpce-0e9e9e9e9e9e9e9e9: replace",
+            "sg-0e9e9e9e9e9e9e9e9: allow tcp 443 from sg-0a1a1a1a1a1a1a1a1",
+            "sg-0e9e9e9e9e9e9e9e9: allow tcp 443 from sg-0c3c3c3c3c3c3c3c3",
+            "sg-0e9e9e9e9e9e9e9e9: revoke tcp 443 from 0.0.0.0/0 (sgr-0e9e9e9e9e9e90443)",
+        ]
+    );
+    let inventory = plan
+        .changes()
+        .find_map(|c| match c {
+            Change::SetResourcePolicy { api_id, new, .. } if api_id == "f6g7h8i9j0" => {
+                Some(new.clone())
+            }
+            _ => None,
+        })
+        .unwrap();
+    assert!(
+        inventory.contains(r#""Sid":"DenyOtherAccounts","Effect":"Deny","Principal":"*","Action":"execute-api:Invoke","NotResource":"arn:aws:execute-api:us-east-1:111122223333:f6g7h8i9j0/*/PUT/items/*""#),
+        "{inventory}"
+    );
+    let endpoint = plan
+        .changes()
+        .find_map(|c| match c {
+            Change::SetEndpointPolicy { new, .. } => Some(new.clone()),
+            _ => None,
+        })
+        .unwrap();
+    assert!(
+        endpoint.contains(r#"{"Sid":"AllowAuthorizerMethods","Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"arn:aws:execute-api:us-east-1:111122223333:f6g7h8i9j0/*/PUT/items/*"}"#),
+        "{endpoint}"
+    );
+    let file = std::fs::read_to_string(&path).unwrap();
+    for placeholder in ["INSERT_", "ACCOUNT_ID", "VPC_ENDPOINT_ID", "ROLE_ARN", "{{"] {
+        assert!(
+            !file.contains(placeholder),
+            "{placeholder} in the plan file"
+        );
+    }
+}
+
+/// Every change of a plan in one line each, in apply order.
+fn expected_lab_changes(plan: &Plan) -> Vec<String> {
+    plan.changes().map(Change::summary).collect()
 }
 
 #[test]
