@@ -216,10 +216,11 @@ fn authorizer_methods_are_left_out_of_the_account_statement_only() {
             let resources = api.resources.as_mut().unwrap();
             for r in resources.iter_mut() {
                 for m in &mut r.methods {
-                    if r.path == "/items/{sku}" && m.http_method == "GET" {
-                        if let Some(a) = &get_auth {
-                            m.authorization_type = a.clone();
-                        }
+                    if let (true, Some(a)) = (
+                        r.path == "/items/{sku}" && m.http_method == "GET",
+                        &get_auth,
+                    ) {
+                        m.authorization_type = a.clone();
                     }
                 }
                 if add_any && r.path == "/items" {
