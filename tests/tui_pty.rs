@@ -212,6 +212,7 @@ fn the_demo_lists_api_paths_opens_a_detail_shows_help_and_quits() {
     app.quit();
 }
 
+/// Walks into the wizard, through the four steps, toggles a caller, types one in, goes back.
 #[test]
 fn the_wizard_walks_through_the_four_steps_of_orders() {
     let mut app = App::start();
@@ -249,6 +250,26 @@ fn the_wizard_walks_through_the_four_steps_of_orders() {
     app.press(b"lgjj ");
     app.screen.wait_for("service-c-role taken out", |s| {
         s.contains("[ ] service-c-role") && s.contains("[x] service-a-role")
+    });
+    // Add a role by typing it (its `q` is text, not quit): added, selected, planned with.
+    app.press(b"a");
+    app.screen
+        .wait_for("the field to type in", |s| s.contains(" add: ▏"));
+    app.press(b"arn:aws:iam::111122223333:role/queue-worker\r");
+    app.screen
+        .wait_for("queue-worker added and in the policy", |s| {
+            s.contains("[x] queue-worker")
+                && s.contains("✓ added caller role arn:aws:iam::111122223333:role/queue-worker")
+                && s.contains("\"arn:aws:iam::111122223333:role/queue-worker\"")
+        });
+    // A malformed one is refused, says why, and Esc leaves the field.
+    app.press(b"aarn:aws:iam::1:role/x\r");
+    app.screen.wait_for("the refusal", |s| {
+        s.contains("✗ 'arn:aws:iam::1:role/x' is not a role ARN")
+    });
+    app.press(b"\x1b");
+    app.screen.wait_for("the field closed", |s| {
+        !s.contains(" add: ") && s.contains("REVIEW ONLY")
     });
 
     app.press(b"\x1b");

@@ -311,3 +311,50 @@ async fn a_callers_group_shows_where_it_is_allowed_in() {
     assert!(screen.contains("ep-sg"), "{screen}");
     insta::assert_snapshot!("caller_group_narrow", screen);
 }
+
+/// The lab, named as an AWS profile with an endpoint override is (a long label).
+struct LongLabel(SandboxCloud);
+
+#[async_trait]
+impl Cloud for LongLabel {
+    fn label(&self) -> CloudLabel {
+        CloudLabel::Aws {
+            profile: Some("default".into()),
+            endpoint_url: Some("http://127.0.0.1:5077".into()),
+        }
+    }
+
+    async fn read_posture(&self, progress: &dyn Progress) -> Result<Posture, CloudError> {
+        self.0.read_posture(progress).await
+    }
+}
+
+/// With a long source label the header gives up its least important parts first: the app's
+/// name, then the words "source", "region", "account", then the seconds; the account, the
+/// whole label and "read-only" stay.
+#[tokio::test]
+async fn the_header_makes_room_for_a_long_source_label() {
+    let mut headers = String::new();
+    for width in [160, 140, 100, 72, 50] {
+        let tui = session(
+            Arc::new(LongLabel(SandboxCloud::lab())),
+            Theme::default(),
+            (width, 24),
+        )
+        .scanned()
+        .await;
+        let screen = tui.screen();
+        let header = screen.lines().next().unwrap_or_default();
+        assert!(header.chars().count() <= usize::from(width), "{header:?}");
+        assert!(header.contains("111122223333"), "{header:?}");
+        assert!(header.ends_with("  read-only"), "{header:?}");
+        if width >= 100 {
+            assert!(
+                header.contains("profile default @ http://127.0.0.1:5077"),
+                "{header:?}"
+            );
+        }
+        headers.push_str(&format!("{width:>3}|{header}\n"));
+    }
+    insta::assert_snapshot!("header_long_label", headers);
+}

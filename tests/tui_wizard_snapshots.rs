@@ -145,6 +145,23 @@ fn cell_at(tui: &Headless, text: &str) -> ratatui::buffer::Cell {
     panic!("{text:?} not on screen:\n{}", tui.screen());
 }
 
+/// A check that fails now but that a later step fixes is yellow, as `plan` prints it; one
+/// that fails for good is red.
+#[tokio::test]
+async fn pending_checks_are_yellow_and_failing_ones_red() {
+    let tui = orders_step('1', TALL).await;
+    assert_eq!(cell_at(&tui, "… PENDING a principal").fg, Color::Yellow);
+    let mut blocked = orders_step('3', TALL).await;
+    // Both roles off: the callers' check fails for good.
+    for key in ['l', 'j', ' ', 'j', ' '] {
+        blocked.key(KeyCode::Char(key));
+    }
+    assert_eq!(
+        cell_at(&blocked, "✗ FAIL the chosen callers").fg,
+        Color::Red
+    );
+}
+
 /// Added lines are green and removed ones red; under NO_COLOR nothing is coloured and the
 /// text (with its `+`/`-` markers) is the same.
 #[tokio::test]
@@ -185,4 +202,48 @@ async fn the_wizard_at_100_columns() {
         crumb.contains("step 2 of 4: resource-policy ") && crumb.ends_with("REVIEW ONLY"),
         "{crumb:?}"
     );
+}
+
+/// Typing a role of another account: the field keeps the text, the error is one red line
+/// (wrapped) above it saying what to do, and the inputs are unchanged.
+#[tokio::test]
+async fn a_typed_role_of_another_account_is_refused_in_red() {
+    let mut tui = orders_step('3', SIZE).await;
+    tui.key(KeyCode::Char('a'));
+    tui.type_text("arn:aws:iam::444455556666:role/other");
+    let typing = tui.screen();
+    let footer = typing.lines().last().unwrap_or_default();
+    assert!(
+        footer.starts_with(" add: arn:aws:iam::444455556666:role/other▏")
+            && footer.ends_with("Enter add · Esc cancel"),
+        "{footer:?}"
+    );
+    tui.key(KeyCode::Enter);
+    let screen = tui.screen();
+    assert!(
+        screen.contains("✗ role arn:aws:iam::444455556666:role/other belongs to account"),
+        "{screen}"
+    );
+    assert!(!screen.contains("] other"), "not added: {screen}");
+    assert_eq!(cell_at(&tui, "✗ role arn:").fg, Color::Red);
+    insta::assert_snapshot!("wizard_typing_refused", screen);
+}
+
+/// A typed role is added at the end of the roles, selected, the cursor on it, and the
+/// notice says so above the footer.
+#[tokio::test]
+async fn a_typed_role_is_added_and_said_so() {
+    let mut tui = orders_step('3', SIZE).await;
+    tui.key(KeyCode::Char('a'));
+    tui.type_text("arn:aws:iam::111122223333:role/service-b-role");
+    tui.key(KeyCode::Enter);
+    let screen = tui.screen();
+    assert!(screen.contains("▶[x] service-b-role"), "{screen}");
+    assert!(
+        screen.contains(
+            "✓ added caller role arn:aws:iam::111122223333:role/service-b-role, selected"
+        ),
+        "{screen}"
+    );
+    insta::assert_snapshot!("wizard_typing_added", screen);
 }

@@ -28,25 +28,113 @@ pub fn format_time(at: OffsetDateTime) -> String {
 }
 
 pub fn header(frame: &mut Frame, area: Rect, state: &State) {
+    frame.render_widget(Paragraph::new(header_line(state, area.width)), area);
+}
+
+/// How far the header gives way to a narrow terminal, least important part first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Squeeze {
+    Full,
+    NoAppName,
+    NoSourceLabel,
+    NoRegionLabel,
+    NoAccountLabel,
+    ShortTime,
+    NoTime,
+    NoRegion,
+    CutSource,
+}
+
+/// The header at a width: the first form that fits, from the whole line to the account,
+/// the source (cut with `…`) and "read-only".
+fn header_line(state: &State, width: u16) -> Line<'static> {
+    use Squeeze::*;
+    let width = usize::from(width);
+    let forms = [
+        Full,
+        NoAppName,
+        NoSourceLabel,
+        NoRegionLabel,
+        NoAccountLabel,
+        ShortTime,
+        NoTime,
+        NoRegion,
+    ];
+    for squeeze in forms {
+        let line = header_at(state, squeeze, usize::MAX);
+        if line.width() <= width {
+            return line;
+        }
+    }
+    let without_source = header_at(state, CutSource, 0).width();
+    header_at(state, CutSource, width.saturating_sub(without_source))
+}
+
+/// The header squeezed so far, with at most `source_room` columns for the source.
+fn header_at(state: &State, squeeze: Squeeze, source_room: usize) -> Line<'static> {
     let t = state.theme;
     let posture = state.data.as_ref().map(|d| &d.posture);
     let missing = || Span::styled("—", t.dim());
-    let mut spans = vec![
-        Span::styled(" ztharden ", t.heading()),
-        Span::styled(" account ", t.label()),
-        posture.map_or_else(missing, |p| Span::styled(p.account.to_string(), t.value())),
-        Span::styled("  region ", t.label()),
-        posture.map_or_else(missing, |p| Span::styled(p.region.to_string(), t.value())),
-        Span::styled("  source ", t.label()),
-        Span::styled(state.label.clone(), t.value()),
-        Span::styled("  refreshed ", t.label()),
-    ];
-    spans.push(match state.refreshed_at {
-        Some(at) => Span::raw(format_time(at)),
-        None => Span::styled("never", t.dim()),
-    });
+    // A label is dropped from the squeeze that names it on.
+    let label = |text: &'static str, dropped: Squeeze| {
+        Span::styled(if squeeze < dropped { text } else { "" }, t.label())
+    };
+    let mut spans = Vec::new();
+    if squeeze == Squeeze::Full {
+        spans.push(Span::styled(" ztharden ", t.heading()));
+    }
+    spans.push(Span::raw(" "));
+    spans.push(label("account ", Squeeze::NoAccountLabel));
+    spans.push(posture.map_or_else(missing, |p| Span::styled(p.account.to_string(), t.value())));
+    if squeeze < Squeeze::NoRegion {
+        spans.push(Span::raw("  "));
+        spans.push(label("region ", Squeeze::NoRegionLabel));
+        spans.push(posture.map_or_else(missing, |p| Span::styled(p.region.to_string(), t.value())));
+    }
+    spans.push(Span::raw("  "));
+    spans.push(label("source ", Squeeze::NoSourceLabel));
+    spans.push(Span::styled(cut(&state.label, source_room), t.value()));
+    if squeeze < Squeeze::NoTime {
+        let short = squeeze >= Squeeze::ShortTime;
+        spans.push(Span::styled(
+            if short { "  at " } else { "  refreshed " },
+            t.label(),
+        ));
+        spans.push(match state.refreshed_at {
+            Some(at) if short => Span::raw(format_time_short(at)),
+            Some(at) => Span::raw(format_time(at)),
+            None => Span::styled("never", t.dim()),
+        });
+    }
     spans.push(Span::styled("  read-only", t.dim()));
-    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+    Line::from(spans)
+}
+
+/// `text` in at most `room` columns, cut with `…` when longer.
+fn cut(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        text.to_string()
+    } else if room == 0 {
+        String::new()
+    } else {
+        let kept: String = text.chars().take(room - 1).collect();
+        format!("{kept}…")
+    }
+}
+
+/// `May 1 09:30 UTC`: [`format_time`] without the year and the seconds.
+fn format_time_short(at: OffsetDateTime) -> String {
+    let date_time = format_description!("[month repr:short] [day padding:none] [hour]:[minute]");
+    let offset = format_description!("[offset_hour sign:mandatory]:[offset_minute]");
+    let zone = if at.offset().is_utc() {
+        Ok("UTC".to_string())
+    } else {
+        at.format(&offset)
+    };
+    match (at.format(&date_time), zone) {
+        (Ok(when), Ok(zone)) => format!("{when} {zone}"),
+        _ => format_time(at),
+    }
 }
 
 pub fn tabs(frame: &mut Frame, area: Rect, state: &State) {
@@ -146,8 +234,36 @@ fn status(state: &State, t: Theme) -> Line<'static> {
     }
 }
 
+/// The lines above the footer: a failed refresh, and in the wizard what the value typed in
+/// did (refused and why, or added and its warnings).
+pub fn messages(state: &State, width: u16) -> Vec<Line<'static>> {
+    let mut lines = refresh_error(state, width);
+    if let Some(w) = &state.wizard {
+        lines.extend(typed_messages(w, width, state.theme));
+    }
+    lines
+}
+
+/// At most this many lines say what a typed value did.
+const TYPED_LINES: usize = 4;
+
+fn typed_messages(w: &Wizard, width: u16, t: Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    if let Some(error) = w.typing.as_ref().and_then(|typing| typing.error.as_ref()) {
+        lines.push(Line::styled(format!(" ✗ {error}"), t.error()));
+    } else if let Some(notice) = &w.notice {
+        lines.push(Line::styled(format!(" ✓ {}", notice.text), t.ready()));
+        for warning in &notice.warnings {
+            lines.push(Line::styled(format!(" ! {warning}"), t.warn()));
+        }
+    }
+    let mut lines = super::wrap::wrap(lines, width);
+    lines.truncate(TYPED_LINES);
+    lines
+}
+
 /// The lines of a failed refresh (shown above the footer while the old data stays).
-pub fn refresh_error(state: &State, width: u16) -> Vec<Line<'static>> {
+fn refresh_error(state: &State, width: u16) -> Vec<Line<'static>> {
     match (&state.data, &state.error) {
         (Some(_), Some(error)) => {
             let line = Line::styled(
@@ -166,7 +282,19 @@ pub fn refresh_error(state: &State, width: u16) -> Vec<Line<'static>> {
 
 pub fn footer(frame: &mut Frame, area: Rect, state: &State) {
     let t = state.theme;
-    let line = if state.editing_filter {
+    let typing = state.wizard.as_ref().and_then(|w| w.typing.as_ref());
+    let line = if let Some(typing) = typing {
+        Line::from(vec![
+            Span::styled(" add: ", t.key()),
+            Span::raw(typing.text.clone()),
+            Span::styled("▏", t.key()),
+            Span::styled("   a role ARN (arn:…), sg-… or vpce-… · ", t.dim()),
+            Span::styled("Enter", t.key()),
+            Span::styled(" add · ", t.dim()),
+            Span::styled("Esc", t.key()),
+            Span::styled(" cancel", t.dim()),
+        ])
+    } else if state.editing_filter {
         Line::from(vec![
             Span::styled(" filter /", t.key()),
             Span::raw(state.filter().to_string()),
@@ -224,6 +352,7 @@ fn wizard_keys(wizard: &Wizard) -> &'static [(&'static str, &'static str)] {
             ("j/k", "step"),
             ("Tab/1-4", "step"),
             ("l/Enter", "inputs"),
+            ("a", "add"),
             ("PgDn/PgUp", "review"),
             ("Esc", "back"),
             ("?", "help"),
@@ -232,6 +361,7 @@ fn wizard_keys(wizard: &Wizard) -> &'static [(&'static str, &'static str)] {
         Pane::Inputs => &[
             ("j/k", "move"),
             ("Space", "toggle"),
+            ("a", "add"),
             ("h/l", "pane"),
             ("Tab/1-4", "step"),
             ("PgDn/PgUp", "review"),
@@ -255,7 +385,19 @@ fn wizard_keys(wizard: &Wizard) -> &'static [(&'static str, &'static str)] {
 mod tests {
     use time::macros::datetime;
 
-    use super::format_time;
+    use super::{format_time, format_time_short};
+
+    #[test]
+    fn short_times_drop_the_year_and_the_seconds() {
+        assert_eq!(
+            format_time_short(datetime!(2026-05-01 09:30:59 UTC)),
+            "May 1 09:30 UTC"
+        );
+        assert_eq!(
+            format_time_short(datetime!(2026-12-24 23:05:00 -05:00)),
+            "Dec 24 23:05 -05:00"
+        );
+    }
 
     #[test]
     fn times_name_their_zone() {

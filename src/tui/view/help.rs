@@ -33,7 +33,7 @@ const KEYS: [(&str, &str); 13] = [
     ("", "nothing here changes the account: it is read-only"),
 ];
 
-const WIZARD_KEYS: [(&str, &str); 12] = [
+const WIZARD_KEYS: [(&str, &str); 13] = [
     ("Tab / Shift-Tab", "next / previous step"),
     (
         "1  2  3  4",
@@ -48,6 +48,7 @@ const WIZARD_KEYS: [(&str, &str); 12] = [
         "Space, Enter",
         "inputs: turn the choice on or off (plans again at once)",
     ),
+    ("a", "type a caller role ARN, sg-… group or vpce-… endpoint"),
     ("PgDn / PgUp", "scroll the review (also Ctrl-d / Ctrl-u)"),
     ("g / G", "first / last"),
     ("Esc", "back to the list"),

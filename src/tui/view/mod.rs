@@ -31,7 +31,7 @@ pub struct Areas {
 /// The layout for a state: the list above the detail of its selection, the detail alone
 /// once drilled into, or the wizard's panes in the body.
 pub fn areas(area: Rect, state: &State) -> Areas {
-    let message_height = chrome::refresh_error(state, area.width).len() as u16;
+    let message_height = chrome::messages(state, area.width).len() as u16;
     let [header, tabs, body, message, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(1),
@@ -88,7 +88,7 @@ pub fn render(frame: &mut Frame, state: &State) {
         (None, None, Some(error)) => screens::error(frame, a.body, state, error),
         (None, None, None) => screens::idle(frame, a.body, state),
     }
-    let message = chrome::refresh_error(state, a.message.width);
+    let message = chrome::messages(state, a.message.width);
     if !message.is_empty() {
         frame.render_widget(Paragraph::new(message), a.message);
     }

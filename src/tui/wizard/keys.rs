@@ -1,10 +1,11 @@
 //! Keys in the wizard. `Tab`/`Shift-Tab` and `1`..`4` change the step from anywhere; `h`/`l`
 //! (or arrows) move between the panes; `j`/`k` act in the focused pane; `Space` toggles the
-//! choice under the cursor; `PgDn`/`PgUp` scroll the review; `Esc` goes back to the browser.
+//! choice under the cursor; `a` opens a field to type a caller role ARN, a caller group or an
+//! endpoint id; `PgDn`/`PgUp` scroll the review; `Esc` goes back to the browser.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::Pane;
+use super::{Pane, Typing};
 use crate::steps::Control;
 use crate::tui::msg::Effect;
 use crate::tui::state::State;
@@ -13,11 +14,20 @@ use crate::tui::view;
 /// Handle a key while the wizard is open (help, filter and Ctrl-C are handled before).
 pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let Some(w) = state.wizard.as_mut() else {
+        return Vec::new();
+    };
+    if w.typing.is_some() {
+        type_key(state, key);
+        return Vec::new();
+    }
+    w.notice = None;
     match key.code {
         KeyCode::Char('q') => return vec![Effect::Quit],
         KeyCode::Char('r') => return crate::tui::update::start_scan(state),
         KeyCode::Char('?') => state.help = true,
         KeyCode::Esc => state.wizard = None,
+        KeyCode::Char('a') if !ctrl => w.typing = Some(Typing::default()),
         KeyCode::Tab => shift_step(state, 1),
         KeyCode::BackTab => shift_step(state, -1),
         KeyCode::Char(c @ '1'..='4') => {
@@ -45,6 +55,42 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         _ => {}
     }
     Vec::new()
+}
+
+/// A key while a value is typed: keys are text (no `q` quitting); `Enter` adds the value,
+/// `Esc` cancels, `Ctrl-U` clears the line.
+fn type_key(state: &mut State, key: KeyEvent) {
+    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
+    let (Some(data), Some(w)) = (state.data.as_ref(), state.wizard.as_mut()) else {
+        return;
+    };
+    let Some(typing) = w.typing.as_mut() else {
+        return;
+    };
+    match key.code {
+        KeyCode::Esc => w.typing = None,
+        KeyCode::Enter => {
+            let text = typing.text.clone();
+            match w.add_typed(&data.posture, &text) {
+                Ok(notice) => {
+                    w.typing = None;
+                    w.notice = Some(notice);
+                }
+                Err(error) => {
+                    if let Some(typing) = w.typing.as_mut() {
+                        typing.error = Some(error);
+                    }
+                }
+            }
+        }
+        KeyCode::Backspace => {
+            typing.text.pop();
+        }
+        KeyCode::Char('u') if ctrl => typing.text.clear(),
+        KeyCode::Char(c) if !ctrl => typing.text.push(c),
+        _ => {}
+    }
+    clamp_scroll(state);
 }
 
 fn pane(state: &State) -> Option<Pane> {

@@ -4,12 +4,14 @@
 
 pub mod keys;
 pub mod picker;
+pub mod typing;
 
 use crate::model::Posture;
 use crate::plan::{self, CallerSuggestion, DiffLine, Inputs, Plan, StepPlan};
 use crate::steps::Control;
 
 pub use picker::{Item, Offer, Offers, Row, Section};
+pub use typing::{Notice, Typing};
 
 /// Which pane of the wizard the keys move.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +62,12 @@ pub struct Wizard {
     pub check: Result<Vec<String>, String>,
     /// The first line of the review pane shown.
     pub scroll: u16,
+    /// The value being typed in (`a`), if any.
+    pub typing: Option<Typing>,
+    /// What the last typed value did (shown until the next key).
+    pub notice: Option<Notice>,
+    /// The choices the operator typed in, offered again after a refresh.
+    pub typed: Vec<Offer>,
     /// When the plan was made (the time of the scan it was made from).
     created_at: String,
 }
@@ -82,6 +90,9 @@ impl Wizard {
             diffs: Vec::new(),
             check: Ok(Vec::new()),
             scroll: 0,
+            typing: None,
+            notice: None,
+            typed: Vec::new(),
             created_at: created_at.to_string(),
         };
         wizard.replan(posture);
@@ -97,14 +108,28 @@ impl Wizard {
             .iter()
             .map(|s| plan::step_diff(posture, s))
             .collect();
-        self.check = self.inputs.validate(posture).map_err(|e| e.to_string());
+        self.check = self
+            .inputs
+            .validate(posture)
+            .map(|warnings| {
+                warnings
+                    .iter()
+                    .map(|w| typing::in_wizard_words(w))
+                    .collect()
+            })
+            .map_err(|e| typing::in_wizard(&e));
     }
 
     /// The same wizard on a newer posture (after a refresh): the choices are kept where the
-    /// things chosen still exist, the offers and the plan are made again. `None` when the API
-    /// is gone.
+    /// things chosen still exist (or were typed in), the offers and the plan are made again.
+    /// `None` when the API is gone.
     pub fn rebase(&self, posture: &Posture, created_at: &str) -> Option<Self> {
         let mut fresh = Self::open(posture, &self.api_id, created_at)?;
+        for offer in &self.typed {
+            fresh.offers.push(offer.clone());
+        }
+        fresh.typed = self.typed.clone();
+        fresh.typing = self.typing.clone();
         let offered = |item: &Item| fresh.offers.offers.iter().any(|o| &o.item == item);
         let keep = |list: &[String], wrap: fn(String) -> Item| -> Vec<String> {
             list.iter()

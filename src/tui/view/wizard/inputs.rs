@@ -70,7 +70,7 @@ pub fn render(frame: &mut Frame, area: Rect, wizard: &Wizard, t: Theme) {
     let focused = wizard.pane == Pane::Inputs;
     let block = Block::bordered()
         .border_style(t.border(focused))
-        .title(Line::styled(" Inputs · Space toggles ", t.value()));
+        .title(Line::styled(" Inputs · Space toggle · a add ", t.value()));
     let inner = block.inner(area);
     let (lines, cursor_line) = lines(wizard, usize::from(inner.width), t);
     let height = usize::from(inner.height);

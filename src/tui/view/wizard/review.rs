@@ -73,6 +73,12 @@ pub fn diff_line(line: &DiffLine, t: Theme) -> Line<'static> {
         DiffLine::Hunk(_) | DiffLine::Changed(_) => t.changed(),
         DiffLine::Context(_) => t.dim(),
         DiffLine::Added(_) | DiffLine::Check { passed: true, .. } => t.added(),
+        // Failing now, fixed by a later step of the plan: a caution, as `plan` prints it.
+        DiffLine::Check {
+            passed: false,
+            pending: Some(_),
+            ..
+        } => t.warn(),
         DiffLine::Removed(_) | DiffLine::Check { passed: false, .. } => t.removed(),
         DiffLine::Warning(_) => t.warn(),
         DiffLine::State(StepState::Ready) => t.ready(),
