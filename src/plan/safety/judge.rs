@@ -314,7 +314,7 @@ fn outsider_verdict(p: &Posture, api: &Api, via: Option<&str>, out: &mut Judged)
     if !tokens.is_empty() {
         let labels: Vec<&str> = tokens.iter().map(|i| i.label.as_str()).collect();
         let note = format!(
-            "{} use a Lambda or Cognito authorizer: their callers carry no IAM identity, so the account check does not apply to them; they must stay limited to the chosen endpoints, and their authorizer decides who calls them",
+            "{} (behind a Lambda or Cognito authorizer): their callers carry no IAM identity, so the account check does not apply to them; they must stay limited to the chosen endpoints, and their authorizer decides who calls them",
             labels.join(", ")
         );
         verdict.detail = if calls.is_empty() {

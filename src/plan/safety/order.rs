@@ -148,7 +148,7 @@ fn endpoint_warnings(
             )
         } else {
             format!(
-                "{list} of {} use {kind} authorization: their callers send a token, not a SigV4 signature, so {endpoint_id} sees them as anonymous and its new policy denies them. Set AWS_IAM on them in {STEP_ONE} (select them), or leave this endpoint policy as it is",
+                "{list} of {} (with {kind} authorization): their callers send a token, not a SigV4 signature, so {endpoint_id} sees them as anonymous and its new policy denies them. Set AWS_IAM on them in {STEP_ONE} (select them), or leave this endpoint policy as it is",
                 api.name
             )
         });

@@ -330,7 +330,7 @@ fn a_custom_authorizer_method_in_scope() {
     );
     assert!(
         outsider.detail.contains(
-            "PUT /items/{sku} use a Lambda or Cognito authorizer: their callers carry no IAM identity, so the account check does not apply to them"
+            "PUT /items/{sku} (behind a Lambda or Cognito authorizer): their callers carry no IAM identity, so the account check does not apply to them"
         ),
         "{}",
         outsider.detail

@@ -75,12 +75,12 @@ fn judge(posture: &Posture, api: &RestApi) -> Finding {
         String::new()
     } else if api.is_private() {
         format!(
-            "; {} use a Lambda or Cognito authorizer: their callers carry no IAM identity, so the account check is judged on the other methods, and these only need to be limited to the attached endpoints",
+            "; {} (behind a Lambda or Cognito authorizer): their callers carry no IAM identity, so the account check is judged on the other methods, and these only need to be limited to the attached endpoints",
             tokens.join(", ")
         )
     } else {
         format!(
-            "; {} use a Lambda or Cognito authorizer: their callers carry no IAM identity, so the account check is judged on the other methods, and their authorizer alone decides who calls them",
+            "; {} (behind a Lambda or Cognito authorizer): their callers carry no IAM identity, so the account check is judged on the other methods, and their authorizer alone decides who calls them",
             tokens.join(", ")
         )
     };

@@ -237,7 +237,7 @@ fn authorizer_methods_are_judged_on_the_endpoint_only() {
             "the account statement leaves the Lambda-authorized method out",
             serde_json::json!({"NotResource": put}),
             Status::Pass,
-            "PUT /items/{sku} use a Lambda or Cognito authorizer: their callers carry no IAM identity, so the account check is judged on the other methods, and these only need to be limited to the attached endpoints",
+            "PUT /items/{sku} (behind a Lambda or Cognito authorizer): their callers carry no IAM identity, so the account check is judged on the other methods, and these only need to be limited to the attached endpoints",
         ),
         (
             "the guide's account statement denies the token callers",
