@@ -2,6 +2,7 @@
 //!
 //! Data flows `cloud` -> `model::Posture` -> `steps` (assessments) -> views (`scan`, `tui`).
 
+pub mod apply;
 pub mod cloud;
 pub mod model;
 pub mod plan;
