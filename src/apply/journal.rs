@@ -74,6 +74,9 @@ pub enum JournalKind {
 }
 
 /// What the drift check found for one change's target just before the apply.
+///
+/// Kept per change rather than as a whole `Posture`: it is exactly what was compared with the
+/// change's `expected` value, it stays small, and it holds no unrelated resources.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct BeforeValue {
     /// The change's index in [`Plan::changes`].
