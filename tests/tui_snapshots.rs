@@ -7,8 +7,11 @@ use crossterm::event::KeyCode;
 use ratatui::style::Color;
 use time::macros::datetime;
 use ztharden::cloud::sandbox::SandboxCloud;
-use ztharden::cloud::{Cloud, CloudError, CloudErrorKind, CloudLabel, Progress, ReadEvent};
+use ztharden::cloud::{
+    Applied, Cloud, CloudError, CloudErrorKind, CloudLabel, Progress, ReadEvent, read_only_error,
+};
 use ztharden::model::{PolicyText, Posture, ReadGap};
+use ztharden::plan::Change;
 use ztharden::tui::{Headless, Msg, Theme};
 
 const SIZE: (u16, u16) = (120, 36);
@@ -42,6 +45,10 @@ impl Cloud for Failing {
             "GetCallerIdentity",
             "the security token included in the request is expired",
         ))
+    }
+
+    async fn apply(&self, change: &Change) -> Result<Applied, CloudError> {
+        Err(read_only_error(change))
     }
 }
 
@@ -326,6 +333,10 @@ impl Cloud for LongLabel {
 
     async fn read_posture(&self, progress: &dyn Progress) -> Result<Posture, CloudError> {
         self.0.read_posture(progress).await
+    }
+
+    async fn apply(&self, change: &Change) -> Result<Applied, CloudError> {
+        Err(read_only_error(change))
     }
 }
 

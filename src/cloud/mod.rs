@@ -10,7 +10,10 @@ use std::fmt;
 
 use async_trait::async_trait;
 
+use serde::{Deserialize, Serialize};
+
 use crate::model::Posture;
+use crate::plan::Change;
 
 /// A step of a posture read, reported while the read runs (for the TUI's progress line).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -62,6 +65,8 @@ pub enum CloudErrorKind {
     Service,
     /// A fixture or configuration could not be loaded.
     Config,
+    /// This cloud (or this session) makes no writes.
+    ReadOnly,
 }
 
 /// A failure of a Cloud call: what failed, on which resource, and what to do next.
@@ -115,6 +120,7 @@ impl CloudError {
                 "retry later; if it persists, check the AWS Health Dashboard"
             }
             CloudErrorKind::Config => "check the file or option named above",
+            CloudErrorKind::ReadOnly => "this source is read-only: nothing was changed",
         }
     }
 }
@@ -164,7 +170,56 @@ impl fmt::Display for CloudLabel {
     }
 }
 
-/// A source of postures. Later work adds the writes.
+/// What a write did, beyond succeeding: the ids AWS gave what it created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "applied", rename_all = "kebab-case")]
+pub enum Applied {
+    /// The value was set; nothing new was created.
+    Done,
+    /// `CreateDeployment` made this deployment, and the stage now points at it.
+    Deployed { deployment_id: String },
+    /// `AuthorizeSecurityGroupIngress` made this rule (an `sgr-` id).
+    RuleAdded { rule_id: String },
+}
+
+/// The operation a change calls, as AWS names it in errors (`UpdateMethod`).
+pub fn write_operation(change: &Change) -> &'static str {
+    let call = change.aws_call();
+    call.split_once(':').map_or(call, |(_, op)| op)
+}
+
+/// The resource a change writes to, for errors: precise enough to find it in the console.
+pub fn write_resource(change: &Change) -> String {
+    match change {
+        Change::SetMethodAuthorization { method, .. } => format!(
+            "{} {} {} (resource {})",
+            method.api_id, method.http_method, method.path, method.resource_id
+        ),
+        Change::SetResourcePolicy { api_id, .. } => api_id.clone(),
+        Change::SetEndpointPolicy { endpoint_id, .. } => endpoint_id.clone(),
+        Change::AuthorizeIngress {
+            group_id,
+            source_group_id,
+            ..
+        } => format!("{group_id} (from {source_group_id})"),
+        Change::RevokeIngress { group_id, expected } => {
+            format!("{group_id} rule {}", expected.rule_id)
+        }
+        Change::Redeploy { api_id, stage, .. } => format!("{api_id} stage {stage}"),
+    }
+}
+
+/// The error a cloud that makes no writes gives for every write.
+pub fn read_only_error(change: &Change) -> CloudError {
+    CloudError::new(
+        CloudErrorKind::ReadOnly,
+        write_operation(change),
+        "this cloud makes no writes",
+    )
+    .on(write_resource(change))
+}
+
+/// A source of postures, and the one way changes reach the account.
 #[async_trait]
 pub trait Cloud: Send + Sync {
     /// How to name this cloud to the operator.
@@ -174,6 +229,11 @@ pub trait Cloud: Send + Sync {
     /// recorded as gaps in the posture; an error means nothing useful could be read at all
     /// (no credentials, endpoint unreachable, the account itself unreadable).
     async fn read_posture(&self, progress: &dyn Progress) -> Result<Posture, CloudError>;
+
+    /// Makes one change with the AWS call [`Change::aws_call`] names. No drift check here:
+    /// the caller compares the expected values first. Errors name the operation and the
+    /// resource ([`write_operation`], [`write_resource`]).
+    async fn apply(&self, change: &Change) -> Result<Applied, CloudError>;
 }
 
 #[cfg(test)]
@@ -193,6 +253,44 @@ mod tests {
         assert!(
             text.starts_with("GetResources failed on a1b2c3d4e5: AccessDenied: not allowed; grant"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn what_a_write_did_round_trips_through_the_journal_form() {
+        for applied in [
+            Applied::Done,
+            Applied::Deployed {
+                deployment_id: "abc123".into(),
+            },
+            Applied::RuleAdded {
+                rule_id: "sgr-0123".into(),
+            },
+        ] {
+            let text = serde_json::to_string(&applied).unwrap();
+            assert_eq!(serde_json::from_str::<Applied>(&text).unwrap(), applied);
+        }
+        let text = serde_json::to_string(&Applied::RuleAdded {
+            rule_id: "sgr-0123".into(),
+        })
+        .unwrap();
+        assert_eq!(text, r#"{"applied":"rule-added","rule_id":"sgr-0123"}"#);
+    }
+
+    #[test]
+    fn a_read_only_cloud_names_the_write_it_refuses() {
+        let change = Change::Redeploy {
+            api_id: "a1b2c3d4e5".into(),
+            stage: "prod".into(),
+            expected_deployment_id: None,
+            description: "ztharden".into(),
+        };
+        let err = read_only_error(&change);
+        assert_eq!(err.kind, CloudErrorKind::ReadOnly);
+        assert_eq!(
+            err.to_string(),
+            "CreateDeployment failed on a1b2c3d4e5 stage prod: this cloud makes no writes; \
+             this source is read-only: nothing was changed"
         );
     }
 }

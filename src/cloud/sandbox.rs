@@ -4,13 +4,16 @@
 //! endpoint, an API already signed, a custom authorizer, a REGIONAL API). `--demo` and the tests
 //! use it; it answers like the AWS adapter, with no network.
 
+mod writes;
+
 use std::path::Path;
 use std::sync::Mutex;
 
 use async_trait::async_trait;
 
-use super::{Cloud, CloudError, CloudErrorKind, CloudLabel, Progress, ReadEvent};
+use super::{Applied, Cloud, CloudError, CloudErrorKind, CloudLabel, Progress, ReadEvent};
 use crate::model::Posture;
+use crate::plan::Change;
 
 /// The lab scenario shipped inside the binary.
 pub const LAB_JSON: &str = include_str!("../../assets/sandbox/lab.json");
@@ -19,6 +22,8 @@ pub const LAB_JSON: &str = include_str!("../../assets/sandbox/lab.json");
 #[derive(Debug)]
 pub struct SandboxCloud {
     state: Mutex<Posture>,
+    /// Numbers for the ids of what writes create (deployments, rules).
+    created: Mutex<u64>,
 }
 
 impl SandboxCloud {
@@ -50,6 +55,7 @@ impl SandboxCloud {
     pub fn from_posture(posture: Posture) -> Self {
         Self {
             state: Mutex::new(posture.into_canonical()),
+            created: Mutex::new(0),
         }
     }
 
@@ -121,6 +127,20 @@ impl Cloud for SandboxCloud {
         progress.report(ReadEvent::Started("instances".into()));
         Ok(posture)
     }
+
+    /// Makes the change in memory, all or nothing, refusing what AWS refuses.
+    async fn apply(&self, change: &Change) -> Result<Applied, CloudError> {
+        let mut state = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        let mut created = self.created.lock().unwrap_or_else(|e| e.into_inner());
+        let mut fresh = || {
+            *created += 1;
+            *created
+        };
+        let mut next = state.clone();
+        let applied = writes::apply(&mut next, change, &mut fresh)?;
+        *state = next.into_canonical();
+        Ok(applied)
+    }
 }
 
 #[cfg(test)]
@@ -153,6 +173,52 @@ mod tests {
                 "arn:aws:iam::111122223333:role/service-c-role"
             ]
         );
+    }
+
+    #[tokio::test]
+    async fn every_write_creates_fresh_ids_and_a_failed_one_changes_nothing() {
+        let cloud = SandboxCloud::lab();
+        let redeploy = Change::Redeploy {
+            api_id: "a1b2c3d4e5".into(),
+            stage: "prod".into(),
+            expected_deployment_id: None,
+            description: "ztharden".into(),
+        };
+        let first = cloud.apply(&redeploy).await.unwrap();
+        let second = cloud.apply(&redeploy).await.unwrap();
+        assert_ne!(first, second);
+        let p = cloud.read_posture(&NoProgress).await.unwrap();
+        let stages = p.api("a1b2c3d4e5").unwrap().stages.clone().unwrap();
+        let Applied::Deployed { deployment_id } = second else {
+            panic!("{second:?}")
+        };
+        assert_eq!(stages[0].deployment_id, Some(deployment_id));
+
+        let authorize = |source: &str| Change::AuthorizeIngress {
+            group_id: "sg-0e9e9e9e9e9e9e9e9".into(),
+            source_group_id: source.into(),
+            port: 443,
+            description: "HTTPS".into(),
+        };
+        let a = cloud
+            .apply(&authorize("sg-0a1a1a1a1a1a1a1a1"))
+            .await
+            .unwrap();
+        let c = cloud
+            .apply(&authorize("sg-0c3c3c3c3c3c3c3c3"))
+            .await
+            .unwrap();
+        assert_ne!(a, c);
+        let before = cloud.read_posture(&NoProgress).await.unwrap();
+        let err = cloud
+            .apply(&authorize("sg-0a1a1a1a1a1a1a1a1"))
+            .await
+            .unwrap_err();
+        assert!(
+            err.message.starts_with("InvalidPermission.Duplicate"),
+            "{err}"
+        );
+        assert_eq!(cloud.read_posture(&NoProgress).await.unwrap(), before);
     }
 
     #[test]

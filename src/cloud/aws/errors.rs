@@ -88,7 +88,9 @@ pub(crate) fn kind_of_code(code: &str) -> CloudErrorKind {
         | "BadRequestException"
         | "ValidationError"
         | "ValidationException"
-        | "MissingParameter" => CloudErrorKind::InvalidInput,
+        | "MissingParameter"
+        | "MalformedPolicyDocument"
+        | "MalformedPolicy" => CloudErrorKind::InvalidInput,
         c if c.starts_with("Invalid") || c.ends_with(".NotFound") || c.ends_with(".Malformed") => {
             CloudErrorKind::InvalidInput
         }
@@ -157,6 +159,10 @@ mod tests {
         );
         assert_eq!(
             kind_of_code("NotFoundException"),
+            CloudErrorKind::InvalidInput
+        );
+        assert_eq!(
+            kind_of_code("MalformedPolicyDocument"),
             CloudErrorKind::InvalidInput
         );
         assert_eq!(kind_of_code("InternalFailure"), CloudErrorKind::Service);

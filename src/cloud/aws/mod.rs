@@ -11,6 +11,7 @@ mod network;
 mod pace;
 mod read;
 mod rest_apis;
+mod write;
 
 use std::sync::Arc;
 
@@ -18,8 +19,9 @@ use async_trait::async_trait;
 use aws_config::BehaviorVersion;
 use aws_config::retry::RetryConfig;
 
-use crate::cloud::{Cloud, CloudError, CloudErrorKind, CloudLabel, Progress};
+use crate::cloud::{Applied, Cloud, CloudError, CloudErrorKind, CloudLabel, Progress};
 use crate::model::{Posture, Region};
+use crate::plan::Change;
 
 pub use pace::Pacer;
 pub use read::read_posture;
@@ -127,5 +129,9 @@ impl Cloud for AwsCloud {
 
     async fn read_posture(&self, progress: &dyn Progress) -> Result<Posture, CloudError> {
         read_posture(&self.clients, &self.pacer, progress).await
+    }
+
+    async fn apply(&self, change: &Change) -> Result<Applied, CloudError> {
+        write::apply(&self.clients, change).await
     }
 }
