@@ -111,10 +111,7 @@ pub struct Header {
 pub enum ChangeOutcome {
     /// AWS accepted it; `result` is what AWS returned that a rollback needs (e.g. the id of
     /// a new rule or deployment).
-    Applied {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        result: Option<serde_json::Value>,
-    },
+    Applied { result: crate::cloud::Applied },
     /// AWS refused it, in AWS's words.
     Failed { message: String },
     /// Not attempted (an earlier change failed, or drift refused the apply).

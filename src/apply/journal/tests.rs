@@ -6,6 +6,7 @@ use serde_json::json;
 use time::macros::datetime;
 
 use super::*;
+use crate::cloud::Applied;
 use crate::cloud::sandbox::SandboxCloud;
 use crate::plan::{Inputs, build};
 use crate::steps::Control;
@@ -57,7 +58,13 @@ fn a_journal_reads_back_as_written() {
     );
     let id = w.id().to_string();
     for i in 0..n {
-        let result = (i == 0).then(|| json!({ "rule_id": "sgr-0123" }));
+        let result = if i == 0 {
+            Applied::RuleAdded {
+                rule_id: "sgr-0123".into(),
+            }
+        } else {
+            Applied::Done
+        };
         w.record(i, ChangeOutcome::Applied { result }).unwrap();
     }
     let path = w.close(ApplyOutcome::Complete).unwrap();
@@ -82,7 +89,9 @@ fn a_journal_reads_back_as_written() {
     assert_eq!(
         j.records[0].outcome,
         ChangeOutcome::Applied {
-            result: Some(json!({ "rule_id": "sgr-0123" }))
+            result: Applied::RuleAdded {
+                rule_id: "sgr-0123".into()
+            }
         }
     );
     assert_eq!(j.closing.map(|c| c.outcome), Some(ApplyOutcome::Complete));
@@ -161,8 +170,13 @@ fn each_record_is_on_disk_when_the_writer_returns() {
         (j.records.len(), j.closing.is_none(), j.torn.is_none()),
         (0, true, true)
     );
-    w.record(1, ChangeOutcome::Applied { result: None })
-        .unwrap();
+    w.record(
+        1,
+        ChangeOutcome::Applied {
+            result: Applied::Done,
+        },
+    )
+    .unwrap();
     assert_eq!(w.synced_records(), 2);
     let j = load(w.path()).unwrap();
     assert_eq!(j.records.iter().map(|r| r.index).collect::<Vec<_>>(), [1]);
@@ -207,10 +221,20 @@ fn the_writer_refuses_records_the_plan_does_not_have() {
 fn a_torn_last_line_is_tolerated_and_reported() {
     let dir = tempfile::tempdir().unwrap();
     let mut w = begin(dir.path(), datetime!(2026-12-04 18:00 UTC));
-    w.record(0, ChangeOutcome::Applied { result: None })
-        .unwrap();
-    w.record(1, ChangeOutcome::Applied { result: None })
-        .unwrap();
+    w.record(
+        0,
+        ChangeOutcome::Applied {
+            result: Applied::Done,
+        },
+    )
+    .unwrap();
+    w.record(
+        1,
+        ChangeOutcome::Applied {
+            result: Applied::Done,
+        },
+    )
+    .unwrap();
     let path = w.path().to_path_buf();
     drop(w);
     let text = std::fs::read_to_string(&path).unwrap();
@@ -251,8 +275,13 @@ fn the_listing_is_newest_first_with_its_summary() {
     assert!(latest(dir.path()).unwrap().is_none());
 
     let mut old = begin(dir.path(), datetime!(2026-12-03 09:00 UTC));
-    old.record(0, ChangeOutcome::Applied { result: None })
-        .unwrap();
+    old.record(
+        0,
+        ChangeOutcome::Applied {
+            result: Applied::Done,
+        },
+    )
+    .unwrap();
     old.record(
         1,
         ChangeOutcome::Failed {
@@ -310,12 +339,19 @@ fn applied_changes_are_exactly_those_recorded_applied() {
     let dir = tempfile::tempdir().unwrap();
     let plan = full_plan();
     let mut w = begin(dir.path(), datetime!(2026-12-04 18:00 UTC));
-    w.record(0, ChangeOutcome::Applied { result: None })
-        .unwrap();
+    w.record(
+        0,
+        ChangeOutcome::Applied {
+            result: Applied::Done,
+        },
+    )
+    .unwrap();
     w.record(
         1,
         ChangeOutcome::Applied {
-            result: Some(json!("dep-1")),
+            result: Applied::Deployed {
+                deployment_id: "dep-1".into(),
+            },
         },
     )
     .unwrap();
@@ -357,7 +393,7 @@ fn a_journal_of_a_full_plan_holds_no_credentials() {
         w.record(
             i,
             ChangeOutcome::Applied {
-                result: Some(json!({ "id": "x" })),
+                result: Applied::Done,
             },
         )
         .unwrap();
