@@ -4,6 +4,7 @@
 //! model types.
 
 pub mod aws;
+pub mod faults;
 pub mod sandbox;
 
 use std::fmt;
