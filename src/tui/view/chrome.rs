@@ -6,6 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use time::OffsetDateTime;
+use time::format_description::BorrowedFormatItem;
 use time::macros::format_description;
 
 use crate::tui::state::{Focus, State, View};
@@ -14,17 +15,24 @@ use crate::tui::wizard::{Pane, Wizard};
 
 /// `2026-05-01 09:30:00 UTC`, or with the offset when the local time zone is known.
 pub fn format_time(at: OffsetDateTime) -> String {
-    let date_time = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
-    let offset = format_description!("[offset_hour sign:mandatory]:[offset_minute]");
+    with_zone(
+        at,
+        format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"),
+    )
+    .unwrap_or_else(|| at.to_string())
+}
+
+/// `at` in `pattern`, followed by `UTC` or the offset.
+fn with_zone(at: OffsetDateTime, pattern: &[BorrowedFormatItem<'_>]) -> Option<String> {
     let zone = if at.offset().is_utc() {
-        Ok("UTC".to_string())
+        "UTC".to_string()
     } else {
-        at.format(&offset)
+        at.format(format_description!(
+            "[offset_hour sign:mandatory]:[offset_minute]"
+        ))
+        .ok()?
     };
-    match (at.format(&date_time), zone) {
-        (Ok(when), Ok(zone)) => format!("{when} {zone}"),
-        _ => at.to_string(),
-    }
+    Some(format!("{} {zone}", at.format(pattern).ok()?))
 }
 
 pub fn header(frame: &mut Frame, area: Rect, state: &State) {
@@ -124,17 +132,11 @@ fn cut(text: &str, room: usize) -> String {
 
 /// `May 1 09:30 UTC`: [`format_time`] without the year and the seconds.
 fn format_time_short(at: OffsetDateTime) -> String {
-    let date_time = format_description!("[month repr:short] [day padding:none] [hour]:[minute]");
-    let offset = format_description!("[offset_hour sign:mandatory]:[offset_minute]");
-    let zone = if at.offset().is_utc() {
-        Ok("UTC".to_string())
-    } else {
-        at.format(&offset)
-    };
-    match (at.format(&date_time), zone) {
-        (Ok(when), Ok(zone)) => format!("{when} {zone}"),
-        _ => format_time(at),
-    }
+    with_zone(
+        at,
+        format_description!("[month repr:short] [day padding:none] [hour]:[minute]"),
+    )
+    .unwrap_or_else(|| format_time(at))
 }
 
 pub fn tabs(frame: &mut Frame, area: Rect, state: &State) {
