@@ -1,8 +1,10 @@
 //! The guided wizard's state machine, driven by messages without a terminal: opening it on an
 //! API path, moving between the steps, toggling inputs (which re-plans at once), going back.
 
+mod support;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use time::macros::datetime;
+use support::keys::{done, key, press};
 use ztharden::cloud::sandbox::SandboxCloud;
 use ztharden::plan::{Change, StepState};
 use ztharden::steps::Control;
@@ -12,24 +14,6 @@ use ztharden::tui::{Effect, Focus, Msg, Pane, Scanned, State, Theme, View, Wizar
 
 const SERVICE_A_ROLE: &str = "arn:aws:iam::111122223333:role/service-a-role";
 const SERVICE_C_ROLE: &str = "arn:aws:iam::111122223333:role/service-c-role";
-
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn press(state: &mut State, keys: &str) -> Vec<Effect> {
-    keys.chars()
-        .flat_map(|c| update(state, key(KeyCode::Char(c))))
-        .collect()
-}
-
-fn done(generation: u64, scanned: Scanned) -> Msg {
-    Msg::ScanDone {
-        generation,
-        result: Ok(Box::new(scanned)),
-        finished_at: datetime!(2026-05-01 09:30:00 UTC),
-    }
-}
 
 /// The lab scanned at 120x36, with `orders` selected in the list.
 fn on_orders() -> State {

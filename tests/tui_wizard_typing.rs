@@ -2,8 +2,10 @@
 //! planned with at once; a refused one changes nothing and says what is wrong; `Esc` cancels;
 //! while typing, keys are text.
 
+mod support;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use time::macros::datetime;
+use support::keys::{done, key, press};
 use ztharden::cloud::sandbox::SandboxCloud;
 use ztharden::model::Posture;
 use ztharden::plan::Change;
@@ -13,30 +15,12 @@ use ztharden::tui::{Effect, Msg, Pane, Scanned, State, Theme, Wizard, update};
 
 const SERVICE_B_ROLE: &str = "arn:aws:iam::111122223333:role/service-b-role";
 
-fn key(code: KeyCode) -> Msg {
-    Msg::Key(KeyEvent::new(code, KeyModifiers::NONE))
-}
-
-fn press(state: &mut State, keys: &str) -> Vec<Effect> {
-    keys.chars()
-        .flat_map(|c| update(state, key(KeyCode::Char(c))))
-        .collect()
-}
-
-fn done(generation: u64, posture: Posture) -> Msg {
-    Msg::ScanDone {
-        generation,
-        result: Ok(Box::new(Scanned::new(posture))),
-        finished_at: datetime!(2026-05-01 09:30:00 UTC),
-    }
-}
-
 /// The wizard open on `orders` of a posture, at 120x36.
 fn wizard_on(posture: Posture) -> State {
     let mut state = State::new("SANDBOX", Theme::default());
     state.size = (120, 36);
     update(&mut state, Msg::Refresh);
-    update(&mut state, done(1, posture));
+    update(&mut state, done(1, Scanned::new(posture)));
     press(&mut state, "jw");
     assert!(state.wizard.is_some(), "w opens the wizard");
     state
@@ -314,7 +298,10 @@ fn a_typed_role_survives_a_refresh() {
     let mut state = wizard();
     add(&mut state, SERVICE_B_ROLE);
     press(&mut state, "r");
-    update(&mut state, done(2, SandboxCloud::lab_posture()));
+    update(
+        &mut state,
+        done(2, Scanned::new(SandboxCloud::lab_posture())),
+    );
     let w = w(&state);
     assert!(w.inputs.caller_roles.contains(&SERVICE_B_ROLE.to_string()));
     assert!(

@@ -8,6 +8,7 @@
 #![allow(dead_code, unused_imports)]
 
 pub mod ids;
+pub mod keys;
 pub mod mocks;
 pub mod moto;
 pub mod world;
