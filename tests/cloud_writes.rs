@@ -127,6 +127,7 @@ impl Target {
             method,
             expected: AuthorizationType::None,
             new,
+            authorizer_id: None,
         }
     }
 

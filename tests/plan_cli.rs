@@ -184,6 +184,7 @@ fn out_writes_the_plan_file_with_the_expected_changes() {
                 method,
                 expected,
                 new,
+                ..
             } => {
                 assert_eq!(method.api_id, ORDERS);
                 assert_eq!(*expected, AuthorizationType::None);

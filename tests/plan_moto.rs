@@ -154,6 +154,7 @@ fn check_changes(plan: &Plan, ids: &IdMap) {
                 method,
                 expected,
                 new,
+                ..
             } => {
                 assert_eq!(method.api_id, orders);
                 assert_eq!(
@@ -312,6 +313,7 @@ fn ids_in(change: &Change) -> Vec<String> {
         Change::RevokeIngress { group_id, expected } => {
             vec![group_id.clone(), expected.rule_id.clone()]
         }
+        Change::RestoreIngress { group_id, rule } => vec![group_id.clone(), rule.rule_id.clone()],
         Change::Redeploy { api_id, .. } => vec![api_id.clone()],
     }
 }

@@ -24,8 +24,13 @@ pub enum Change {
         method: MethodKey,
         expected: AuthorizationType,
         new: AuthorizationType,
+        /// The authorizer set together with `new` (`replace /authorizerId`): only for
+        /// `CUSTOM` and `COGNITO_USER_POOLS`, which need one (a rollback restores it).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        authorizer_id: Option<String>,
     },
-    /// `UpdateRestApi` with `replace /policy` (the policy as a JSON string).
+    /// `UpdateRestApi` with `replace /policy` (the policy as a JSON string; an empty string
+    /// removes the policy, which only a rollback does).
     SetResourcePolicy {
         api_id: String,
         /// The raw policy text found when planning (`None`: no policy).
@@ -51,6 +56,10 @@ pub enum Change {
         group_id: String,
         expected: IngressRule,
     },
+    /// `AuthorizeSecurityGroupIngress` of exactly this rule (any protocol, ports and source),
+    /// as a rollback restores a revoked rule. Expects no equal rule yet; AWS gives the restored
+    /// rule a new id.
+    RestoreIngress { group_id: String, rule: IngressRule },
     /// `CreateDeployment` of one stage, so that method and policy changes reach callers.
     Redeploy {
         api_id: String,
@@ -68,7 +77,9 @@ impl Change {
             Self::SetMethodAuthorization { .. } => "apigateway:UpdateMethod",
             Self::SetResourcePolicy { .. } => "apigateway:UpdateRestApi",
             Self::SetEndpointPolicy { .. } => "ec2:ModifyVpcEndpoint",
-            Self::AuthorizeIngress { .. } => "ec2:AuthorizeSecurityGroupIngress",
+            Self::AuthorizeIngress { .. } | Self::RestoreIngress { .. } => {
+                "ec2:AuthorizeSecurityGroupIngress"
+            }
             Self::RevokeIngress { .. } => "ec2:RevokeSecurityGroupIngress",
             Self::Redeploy { .. } => "apigateway:CreateDeployment",
         }
@@ -80,9 +91,9 @@ impl Change {
             Self::SetMethodAuthorization { method, .. } => &method.api_id,
             Self::SetResourcePolicy { api_id, .. } | Self::Redeploy { api_id, .. } => api_id,
             Self::SetEndpointPolicy { endpoint_id, .. } => endpoint_id,
-            Self::AuthorizeIngress { group_id, .. } | Self::RevokeIngress { group_id, .. } => {
-                group_id
-            }
+            Self::AuthorizeIngress { group_id, .. }
+            | Self::RevokeIngress { group_id, .. }
+            | Self::RestoreIngress { group_id, .. } => group_id,
         }
     }
 
@@ -93,6 +104,7 @@ impl Change {
                 method,
                 expected,
                 new,
+                ..
             } => format!(
                 "{} {} of {}: authorization {} -> {}",
                 method.http_method,
@@ -124,6 +136,11 @@ impl Change {
                 expected.source.describe(),
                 expected.rule_id
             ),
+            Self::RestoreIngress { group_id, rule } => format!(
+                "{group_id}: restore {} from {}",
+                rule.describe_ports(),
+                rule.source.describe()
+            ),
             Self::Redeploy { api_id, stage, .. } => format!("redeploy stage {stage} of {api_id}"),
         }
     }
@@ -134,7 +151,9 @@ impl Change {
             Self::SetMethodAuthorization { .. } => Some(Control::IamAuth),
             Self::SetResourcePolicy { .. } => Some(Control::ResourcePolicy),
             Self::SetEndpointPolicy { .. } => Some(Control::EndpointPolicy),
-            Self::AuthorizeIngress { .. } | Self::RevokeIngress { .. } => Some(Control::EndpointSg),
+            Self::AuthorizeIngress { .. }
+            | Self::RevokeIngress { .. }
+            | Self::RestoreIngress { .. } => Some(Control::EndpointSg),
             Self::Redeploy { .. } => None,
         }
     }

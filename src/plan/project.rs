@@ -16,7 +16,12 @@ pub fn project(posture: &Posture, changes: &[Change]) -> Posture {
 
 fn apply(p: &mut Posture, change: &Change) {
     match change {
-        Change::SetMethodAuthorization { method, new, .. } => {
+        Change::SetMethodAuthorization {
+            method,
+            new,
+            authorizer_id,
+            ..
+        } => {
             let found = p
                 .apis
                 .iter_mut()
@@ -33,12 +38,14 @@ fn apply(p: &mut Posture, change: &Change) {
                         | crate::model::AuthorizationType::CognitoUserPools
                 ) {
                     m.authorizer_id = None;
+                } else if authorizer_id.is_some() {
+                    m.authorizer_id = authorizer_id.clone();
                 }
             }
         }
         Change::SetResourcePolicy { api_id, new, .. } => {
             if let Some(api) = p.apis.iter_mut().find(|a| &a.id == api_id) {
-                api.policy = Some(PolicyText::new(new.clone()));
+                api.policy = (!new.is_empty()).then(|| PolicyText::new(new.clone()));
             }
         }
         Change::SetEndpointPolicy {
@@ -86,6 +93,16 @@ fn apply(p: &mut Posture, change: &Change) {
                 rules.retain(|r| r.rule_id != expected.rule_id);
             }
         }
+        Change::RestoreIngress { group_id, rule } => {
+            if let Some(rules) = p
+                .security_groups
+                .iter_mut()
+                .find(|g| &g.id == group_id)
+                .and_then(|g| g.ingress.as_mut())
+            {
+                rules.push(rule.clone());
+            }
+        }
         Change::Redeploy { .. } => {}
     }
 }
@@ -117,6 +134,7 @@ mod tests {
                 },
                 expected: AuthorizationType::None,
                 new: AuthorizationType::AwsIam,
+                authorizer_id: None,
             },
             Change::SetEndpointPolicy {
                 endpoint_id: "vpce-0e9e9e9e9e9e9e9e9".into(),

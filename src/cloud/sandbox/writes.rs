@@ -24,7 +24,12 @@ pub(super) fn apply(
         ))
     };
     match change {
-        Change::SetMethodAuthorization { method, new, .. } => {
+        Change::SetMethodAuthorization {
+            method,
+            new,
+            authorizer_id,
+            ..
+        } => {
             let api = find_api(p, &method.api_id).ok_or_else(|| no_api(&method.api_id))?;
             let resource = api
                 .resources
@@ -44,6 +49,7 @@ pub(super) fn apply(
                 .ok_or_else(|| {
                     invalid("NotFoundException: Invalid Method identifier specified".into())
                 })?;
+            let authorizer = authorizer_id.clone().or_else(|| m.authorizer_id.clone());
             match new {
                 AuthorizationType::Other(value) => {
                     return Err(invalid(format!(
@@ -52,7 +58,7 @@ pub(super) fn apply(
                     )));
                 }
                 AuthorizationType::Custom | AuthorizationType::CognitoUserPools
-                    if m.authorizer_id.is_none() =>
+                    if authorizer.is_none() =>
                 {
                     return Err(invalid(format!(
                         "BadRequestException: Invalid authorizer ID specified. Setting the \
@@ -61,9 +67,13 @@ pub(super) fn apply(
                     )));
                 }
                 AuthorizationType::None | AuthorizationType::AwsIam => m.authorizer_id = None,
-                _ => {}
+                _ => m.authorizer_id = authorizer,
             }
             m.authorization_type = new.clone();
+            Ok(Applied::Done)
+        }
+        Change::SetResourcePolicy { api_id, new, .. } if new.is_empty() => {
+            find_api(p, api_id).ok_or_else(|| no_api(api_id))?.policy = None;
             Ok(Applied::Done)
         }
         Change::SetResourcePolicy { api_id, new, .. } => {
@@ -105,41 +115,12 @@ pub(super) fn apply(
             port,
             description,
         } => {
-            let no_group = |id: &str| {
-                invalid(format!(
-                    "InvalidGroup.NotFound: The security group '{id}' does not exist"
-                ))
-            };
             let owner = p
                 .security_group(source_group_id)
                 .map(|g| g.owner_id.to_string())
-                .ok_or_else(|| no_group(source_group_id))?;
-            let group = p
-                .security_groups
-                .iter_mut()
-                .find(|g| &g.id == group_id)
-                .ok_or_else(|| no_group(group_id))?;
-            let rules = group.ingress.get_or_insert_with(Vec::new);
-            let duplicate = rules.iter().any(|r| {
-                r.protocol == "tcp"
-                    && r.from_port == Some(*port)
-                    && r.to_port == Some(*port)
-                    && matches!(&r.source, RuleSource::Group { group_id, .. } if group_id == source_group_id)
-            });
-            if duplicate {
-                return Err(invalid(format!(
-                    "InvalidPermission.Duplicate: the specified rule \"peer: {source_group_id}, \
-                     TCP, from port: {port}, to port: {port}, ALLOW\" already exists"
-                )));
-            }
-            let rule_id = loop {
-                let id = format!("sgr-{:017x}", 0x5a_0000_0000_u64 + fresh());
-                if !rules.iter().any(|r| r.rule_id == id) {
-                    break id;
-                }
-            };
-            rules.push(IngressRule {
-                rule_id: rule_id.clone(),
+                .ok_or_else(|| invalid(no_group(source_group_id)))?;
+            let rule = IngressRule {
+                rule_id: String::new(),
                 protocol: "tcp".into(),
                 from_port: Some(*port),
                 to_port: Some(*port),
@@ -148,8 +129,18 @@ pub(super) fn apply(
                     owner_id: Some(owner),
                 },
                 description: Some(description.clone()),
-            });
-            Ok(Applied::RuleAdded { rule_id })
+            };
+            add_rule(p, group_id, rule, fresh).map_err(invalid)
+        }
+        Change::RestoreIngress { group_id, rule } => {
+            if let RuleSource::Group {
+                group_id: source, ..
+            } = &rule.source
+                && p.security_group(source).is_none()
+            {
+                return Err(invalid(no_group(source)));
+            }
+            add_rule(p, group_id, rule.clone(), fresh).map_err(invalid)
         }
         Change::RevokeIngress { group_id, expected } => {
             let group = p
@@ -200,6 +191,56 @@ pub(super) fn apply(
             }
             Ok(Applied::Deployed { deployment_id })
         }
+    }
+}
+
+fn no_group(id: &str) -> String {
+    format!("InvalidGroup.NotFound: The security group '{id}' does not exist")
+}
+
+/// Adds `rule` (its id is replaced by a new one) to the group, refused as AWS refuses a rule
+/// equal to one the group has.
+fn add_rule(
+    p: &mut Posture,
+    group_id: &str,
+    mut rule: IngressRule,
+    fresh: &mut dyn FnMut() -> u64,
+) -> Result<Applied, String> {
+    let group = p
+        .security_groups
+        .iter_mut()
+        .find(|g| g.id == group_id)
+        .ok_or_else(|| no_group(group_id))?;
+    let rules = group.ingress.get_or_insert_with(Vec::new);
+    let same = |r: &IngressRule| {
+        r.protocol == rule.protocol
+            && r.from_port == rule.from_port
+            && r.to_port == rule.to_port
+            && same_source(&r.source, &rule.source)
+    };
+    if rules.iter().any(same) {
+        return Err(format!(
+            "InvalidPermission.Duplicate: the specified rule \"peer: {}, {}, ALLOW\" already exists",
+            rule.source.describe(),
+            rule.describe_ports()
+        ));
+    }
+    rule.rule_id = loop {
+        let id = format!("sgr-{:017x}", 0x5a_0000_0000_u64 + fresh());
+        if !rules.iter().any(|r| r.rule_id == id) {
+            break id;
+        }
+    };
+    let rule_id = rule.rule_id.clone();
+    rules.push(rule);
+    Ok(Applied::RuleAdded { rule_id })
+}
+
+/// Two sources are the same peer (a group is the same whoever its owner is said to be).
+fn same_source(a: &RuleSource, b: &RuleSource) -> bool {
+    match (a, b) {
+        (RuleSource::Group { group_id: x, .. }, RuleSource::Group { group_id: y, .. }) => x == y,
+        _ => a == b,
     }
 }
 

@@ -68,6 +68,7 @@ fn methods(posture: &Posture, changes: &[Change]) -> Vec<DiffLine> {
                 method,
                 expected,
                 new,
+                ..
             } => Some([
                 api_label(posture, &method.api_id),
                 method.path.clone(),
@@ -116,8 +117,9 @@ fn methods(posture: &Posture, changes: &[Change]) -> Vec<DiffLine> {
 fn rules(posture: &Posture, changes: &[Change]) -> Vec<DiffLine> {
     let mut groups: Vec<&str> = Vec::new();
     for c in changes {
-        if let Change::AuthorizeIngress { group_id, .. } | Change::RevokeIngress { group_id, .. } =
-            c
+        if let Change::AuthorizeIngress { group_id, .. }
+        | Change::RevokeIngress { group_id, .. }
+        | Change::RestoreIngress { group_id, .. } = c
             && !groups.contains(&group_id.as_str())
         {
             groups.push(group_id);
@@ -140,6 +142,9 @@ fn rules(posture: &Posture, changes: &[Change]) -> Vec<DiffLine> {
                 } if group_id == group => lines.push(DiffLine::Added(format!(
                     "tcp {port} from {source_group_id} ({description})"
                 ))),
+                Change::RestoreIngress { group_id, rule } if group_id == group => {
+                    lines.push(DiffLine::Added(rule_row(rule)));
+                }
                 Change::RevokeIngress { group_id, expected } if group_id == group => {
                     revoked.push(&expected.rule_id);
                     lines.push(DiffLine::Removed(rule_row(expected)));

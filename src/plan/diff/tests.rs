@@ -116,6 +116,7 @@ fn methods_are_a_table_of_from_and_to() {
         },
         expected: AuthorizationType::None,
         new: AuthorizationType::AwsIam,
+        authorizer_id: None,
     };
     let plan = step(
         Control::IamAuth,

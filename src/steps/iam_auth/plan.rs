@@ -133,6 +133,7 @@ fn plan_api(posture: &Posture, api: &RestApi, selected: &[MethodKey], acc: &mut 
                 http_method: method.http_method.clone(),
             },
             expected: method.authorization_type.clone(),
+            authorizer_id: None,
             new: AuthorizationType::AwsIam,
         });
     }

@@ -43,6 +43,7 @@ fn lines(changes: &[Change]) -> Vec<String> {
                 method,
                 expected,
                 new,
+                ..
             } => format!(
                 "{} {}: {} -> {}",
                 method.http_method,
