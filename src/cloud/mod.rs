@@ -5,6 +5,7 @@
 
 pub mod aws;
 pub mod faults;
+pub mod pace;
 pub mod sandbox;
 
 use std::fmt;
@@ -206,6 +207,11 @@ pub fn write_resource(change: &Change) -> String {
         Change::RevokeIngress { group_id, expected } => {
             format!("{group_id} rule {}", expected.rule_id)
         }
+        Change::RestoreIngress { group_id, rule } => format!(
+            "{group_id} ({} from {})",
+            rule.describe_ports(),
+            rule.source.describe()
+        ),
         Change::Redeploy { api_id, stage, .. } => format!("{api_id} stage {stage}"),
     }
 }

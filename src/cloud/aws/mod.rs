@@ -8,7 +8,6 @@
 mod convert;
 mod errors;
 mod network;
-mod pace;
 mod read;
 mod rest_apis;
 mod write;
@@ -23,7 +22,7 @@ use crate::cloud::{Applied, Cloud, CloudError, CloudErrorKind, CloudLabel, Progr
 use crate::model::{Posture, Region};
 use crate::plan::Change;
 
-pub use pace::Pacer;
+pub use crate::cloud::pace::Pacer;
 pub use read::read_posture;
 
 /// How many times the SDK tries a call (with its own exponential backoff) before giving up.
