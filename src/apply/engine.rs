@@ -1,0 +1,341 @@
+//! The apply engine: the one place where a change reaches AWS.
+//!
+//! An apply (and a rollback, which is the apply of an inverse plan):
+//! 1. refuses in read-only mode, or a plan that is blocked, malformed or for another account;
+//! 2. re-reads the account and compares each target with the plan's expected value;
+//! 3. writes the journal header (plan, values read, account, region, time), on disk before
+//!    anything else; on drift, closes it as refused and writes nothing to AWS;
+//! 4. makes the changes in [`apply_order`], each paced to the account quotas, throttling
+//!    retried with backoff, each journaled as it happens; the first failure that is not
+//!    throttling stops the apply, the rest is recorded as not run;
+//! 5. reads the account again and checks that every applied change took effect.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
+
+use super::compare::{drift, took_effect};
+use super::inverse::inverse;
+use super::journal::{
+    self, ApplyOutcome, BeforeValue, ChangeOutcome, Drifted, Journal, JournalError, JournalKind,
+    JournalWriter, Start,
+};
+use super::options::{EngineOptions, Pacers, is_transient};
+use super::order::apply_order;
+use super::report::{
+    ApplyError, ApplyEvent, ApplyProgress, ApplyReport, ChangeResult, Check, ControlStatus,
+    Verification,
+};
+use crate::cloud::{Applied, Cloud, CloudError, NoProgress};
+use crate::model::Posture;
+use crate::plan::{Change, PLAN_VERSION, Plan};
+use crate::steps::{self, Control};
+
+/// Applies plans to one cloud, journaling under one state directory.
+pub struct Engine {
+    cloud: Arc<dyn Cloud>,
+    state_dir: PathBuf,
+    options: EngineOptions,
+    pacers: Pacers,
+}
+
+impl Engine {
+    pub fn new(
+        cloud: Arc<dyn Cloud>,
+        state_dir: impl Into<PathBuf>,
+        options: EngineOptions,
+    ) -> Self {
+        Self {
+            cloud,
+            state_dir: state_dir.into(),
+            pacers: Pacers::new(options.pacing),
+            options,
+        }
+    }
+
+    pub fn is_read_only(&self) -> bool {
+        self.options.read_only
+    }
+
+    pub fn state_dir(&self) -> &Path {
+        &self.state_dir
+    }
+
+    /// Applies a reviewed plan.
+    pub async fn apply(
+        &self,
+        plan: &Plan,
+        progress: &dyn ApplyProgress,
+    ) -> Result<ApplyReport, ApplyError> {
+        if self.options.read_only {
+            return Err(ApplyError::ReadOnly);
+        }
+        if plan.version != PLAN_VERSION {
+            return Err(ApplyError::InvalidPlan(format!(
+                "it is plan format {}, this ztharden reads format {PLAN_VERSION}; make a new plan",
+                plan.version
+            )));
+        }
+        if let Some(step) = plan.steps.iter().find(|s| s.is_blocked()) {
+            return Err(ApplyError::InvalidPlan(format!(
+                "its {} step is blocked; fix what it says and make a new plan",
+                step.control.id()
+            )));
+        }
+        self.run(JournalKind::Apply, None, plan, progress).await
+    }
+
+    /// The plan that rolls back `journal` (to show before confirming).
+    pub fn rollback_plan(&self, journal: &Journal) -> Result<Plan, ApplyError> {
+        if let Some(by) = self.rolled_back_by(journal.id())? {
+            return Err(ApplyError::NothingToRollBack(format!(
+                "journal {} was rolled back already (journal {by})",
+                journal.id()
+            )));
+        }
+        inverse(journal, &now()).map_err(ApplyError::NothingToRollBack)
+    }
+
+    /// Rolls back what `journal` applied, through the same checks as an apply.
+    pub async fn rollback(
+        &self,
+        journal: &Journal,
+        progress: &dyn ApplyProgress,
+    ) -> Result<ApplyReport, ApplyError> {
+        if self.options.read_only {
+            return Err(ApplyError::ReadOnly);
+        }
+        let plan = self.rollback_plan(journal)?;
+        self.run(
+            JournalKind::Rollback,
+            Some(journal.id().to_string()),
+            &plan,
+            progress,
+        )
+        .await
+    }
+
+    /// The rollback that completed for journal `id`, if any.
+    fn rolled_back_by(&self, id: &str) -> Result<Option<String>, ApplyError> {
+        let listing = journal::list(&self.state_dir).map_err(|error| ApplyError::Journal {
+            error,
+            after_write: false,
+        })?;
+        Ok(listing
+            .entries
+            .into_iter()
+            .find(|e| {
+                e.rolls_back.as_deref() == Some(id) && e.outcome == Some(ApplyOutcome::Complete)
+            })
+            .map(|e| e.id))
+    }
+
+    async fn run(
+        &self,
+        kind: JournalKind,
+        rolls_back: Option<String>,
+        plan: &Plan,
+        progress: &dyn ApplyProgress,
+    ) -> Result<ApplyReport, ApplyError> {
+        let changes: Vec<Change> = plan.changes().cloned().collect();
+        if changes.is_empty() {
+            return Err(ApplyError::InvalidPlan("it has no changes".into()));
+        }
+        let order = apply_order(&changes).map_err(ApplyError::InvalidPlan)?;
+
+        progress.report(ApplyEvent::Reading);
+        let posture = self
+            .cloud
+            .read_posture(&NoProgress)
+            .await
+            .map_err(ApplyError::Read)?;
+        if plan.account != posture.account.as_str() || plan.region != posture.region.as_str() {
+            return Err(ApplyError::WrongAccount {
+                plan_account: plan.account.clone(),
+                plan_region: plan.region.clone(),
+                account: posture.account.to_string(),
+                region: posture.region.to_string(),
+            });
+        }
+        let mut before = Vec::with_capacity(changes.len());
+        let mut drifted = Vec::new();
+        for (index, change) in changes.iter().enumerate() {
+            let found = drift(&posture, change);
+            if let Some(detail) = found.drift {
+                drifted.push(Drifted {
+                    resource: found.resource.clone(),
+                    detail,
+                });
+            }
+            before.push(BeforeValue {
+                index,
+                resource: found.resource,
+                found: found.value,
+            });
+        }
+
+        let journal_error =
+            |error: JournalError, after_write: bool| ApplyError::Journal { error, after_write };
+        let mut writer = JournalWriter::begin(
+            &self.state_dir,
+            Start {
+                kind,
+                rolls_back,
+                account: plan.account.clone(),
+                region: plan.region.clone(),
+                plan: plan.clone(),
+                before,
+            },
+        )
+        .map_err(|e| journal_error(e, false))?;
+        let (journal_id, journal_path) = (writer.id().to_string(), writer.path().to_path_buf());
+        progress.report(ApplyEvent::Journaled {
+            id: journal_id.clone(),
+            path: journal_path.clone(),
+        });
+        let not_run = |order: &[usize]| -> Vec<ChangeResult> {
+            order
+                .iter()
+                .map(|&index| ChangeResult {
+                    index,
+                    change: changes[index].clone(),
+                    outcome: ChangeOutcome::NotRun,
+                })
+                .collect()
+        };
+        if !drifted.is_empty() {
+            let outcome = ApplyOutcome::RefusedDrift { drifted };
+            writer
+                .close(outcome.clone())
+                .map_err(|e| journal_error(e, false))?;
+            return Ok(ApplyReport {
+                kind,
+                journal_id,
+                journal_path,
+                outcome,
+                results: not_run(&order),
+                verification: None,
+            });
+        }
+
+        let mut results = Vec::with_capacity(changes.len());
+        let mut outcome = ApplyOutcome::Complete;
+        for (at, &index) in order.iter().enumerate() {
+            progress.report(ApplyEvent::Started { index });
+            let change_outcome = match self.write(index, &changes[index], progress).await {
+                Ok(result) => ChangeOutcome::Applied { result },
+                Err(e) => ChangeOutcome::Failed {
+                    message: e.to_string(),
+                },
+            };
+            let applied = matches!(change_outcome, ChangeOutcome::Applied { .. });
+            writer
+                .record(index, change_outcome.clone())
+                .map_err(|e| journal_error(e, applied))?;
+            progress.report(ApplyEvent::Finished {
+                index,
+                outcome: change_outcome.clone(),
+            });
+            results.push(ChangeResult {
+                index,
+                change: changes[index].clone(),
+                outcome: change_outcome,
+            });
+            if !applied {
+                outcome = ApplyOutcome::StoppedAtFailure;
+                results.extend(not_run(&order[at + 1..]));
+                break;
+            }
+        }
+        writer
+            .close(outcome.clone())
+            .map_err(|e| journal_error(e, false))?;
+
+        progress.report(ApplyEvent::Verifying);
+        let verification = self
+            .cloud
+            .read_posture(&NoProgress)
+            .await
+            .map(|after| verify(after, plan, &results));
+        Ok(ApplyReport {
+            kind,
+            journal_id,
+            journal_path,
+            outcome,
+            results,
+            verification: Some(verification),
+        })
+    }
+
+    /// One change: paced, throttling retried with backoff.
+    async fn write(
+        &self,
+        index: usize,
+        change: &Change,
+        progress: &dyn ApplyProgress,
+    ) -> Result<Applied, CloudError> {
+        let retry = self.options.retry;
+        let mut attempt = 1;
+        loop {
+            progress.report(ApplyEvent::Pacing { index });
+            self.pacers.wait(change).await;
+            match self.cloud.apply(change).await {
+                Err(e) if is_transient(&e) && attempt < retry.attempts.max(1) => {
+                    let delay = retry.delay(attempt);
+                    progress.report(ApplyEvent::Retrying {
+                        index,
+                        attempt,
+                        delay,
+                        error: e.to_string(),
+                    });
+                    tokio::time::sleep(delay).await;
+                    attempt += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+}
+
+/// Each applied change checked against the account read after, and each control's status
+/// on the plan's APIs.
+fn verify(after: Posture, plan: &Plan, results: &[ChangeResult]) -> Verification {
+    let checks = results
+        .iter()
+        .filter_map(|r| match &r.outcome {
+            ChangeOutcome::Applied { result } => Some(Check {
+                index: r.index,
+                summary: r.change.summary(),
+                result: took_effect(&after, &r.change, result),
+            }),
+            _ => None,
+        })
+        .collect();
+    let findings = steps::assess(&after);
+    let controls = steps::api_paths(&after)
+        .into_iter()
+        .filter(|p| plan.inputs.api_ids.contains(&p.api_id))
+        .flat_map(|path| {
+            let findings = &findings;
+            Control::ALL.into_iter().map(move |control| ControlStatus {
+                api_id: path.api_id.clone(),
+                api_name: path.api_name.clone(),
+                control,
+                status: path.status(findings, control),
+            })
+        })
+        .collect();
+    Verification {
+        checks,
+        controls,
+        posture: after,
+    }
+}
+
+fn now() -> String {
+    OffsetDateTime::now_utc()
+        .format(&Rfc3339)
+        .unwrap_or_else(|_| "unknown".into())
+}

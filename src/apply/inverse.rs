@@ -1,0 +1,235 @@
+//! The rollback plan of a journal: exactly the changes recorded as applied, inverted, each
+//! expecting the value the journal says it set.
+//!
+//! - a method's authorization goes back to its previous type (and authorizer);
+//! - a policy goes back to its previous text (no resource policy: removed; no endpoint policy:
+//!   the full-access default, which is what AWS gives an endpoint without one);
+//! - a rule added is revoked by the id AWS gave it; a rule revoked is restored as it was;
+//! - a stage deployed is deployed again, expecting the deployment the apply made, so that
+//!   callers get the restored settings.
+//!
+//! No safety checks run on it: it returns the account to the state it was in before the
+//! apply, which the operator had.
+
+use crate::cloud::Applied;
+use crate::model::{AuthorizationType, IngressRule, RuleSource};
+use crate::plan::{Change, Plan, StepPlan, StepState};
+use crate::policy::Policy;
+
+use super::journal::{ChangeOutcome, Journal, JournalKind};
+
+/// The plan that undoes what `journal` applied, or why there is nothing to undo.
+pub fn inverse(journal: &Journal, created_at: &str) -> Result<Plan, String> {
+    let header = &journal.header;
+    let applied = journal.applied_changes();
+    if applied.is_empty() {
+        return Err(format!(
+            "journal {} applied no change ({}): there is nothing to roll back",
+            header.id,
+            journal
+                .closing
+                .as_ref()
+                .map_or("interrupted", |c| c.outcome.label())
+        ));
+    }
+    let mut steps: Vec<StepPlan> = Vec::new();
+    // Undo in the reverse order of the apply; the engine's order puts restored rules before
+    // revokes and redeploys last.
+    for record in applied.iter().rev() {
+        let ChangeOutcome::Applied { result } = &record.outcome else {
+            continue;
+        };
+        let before = header
+            .before
+            .iter()
+            .find(|b| b.index == record.index)
+            .map(|b| &b.found);
+        let undo = undo(&record.change, result, before, &header.id)?;
+        let control = step_of(&header.plan, record.index);
+        match steps.iter_mut().find(|s| s.control == control) {
+            Some(step) => step.changes.push(undo),
+            None => steps.push(StepPlan {
+                control,
+                changes: vec![undo],
+                state: StepState::Ready,
+                warnings: Vec::new(),
+                guidance: Vec::new(),
+                verdicts: Vec::new(),
+            }),
+        }
+    }
+    if let Some(step) = steps.iter_mut().find(|s| {
+        s.changes
+            .iter()
+            .any(|c| matches!(c, Change::Redeploy { .. }))
+    }) {
+        step.warnings.push(
+            "a redeploy deploys the API as it is configured now: changes made to it outside \
+             ztharden since the apply are deployed too"
+                .into(),
+        );
+    }
+    let kind = match header.kind {
+        JournalKind::Apply => "apply",
+        JournalKind::Rollback => "rollback",
+    };
+    let mut inputs = header.plan.inputs.clone();
+    inputs.notes.push(format!(
+        "rollback of {kind} {} ({})",
+        header.id, header.started_at
+    ));
+    Ok(Plan {
+        version: header.plan.version,
+        account: header.account.clone(),
+        region: header.region.clone(),
+        created_at: created_at.to_string(),
+        inputs,
+        steps,
+    })
+}
+
+/// The control of the step that holds change `index` of the plan.
+fn step_of(plan: &Plan, index: usize) -> crate::steps::Control {
+    let mut at = 0;
+    for step in &plan.steps {
+        if index < at + step.changes.len() {
+            return step.control;
+        }
+        at += step.changes.len();
+    }
+    plan.steps
+        .last()
+        .map_or(crate::steps::Control::IamAuth, |s| s.control)
+}
+
+/// The change that undoes `change`, which AWS accepted with `result`; `before` is what the
+/// drift check read before it.
+fn undo(
+    change: &Change,
+    result: &Applied,
+    before: Option<&serde_json::Value>,
+    journal_id: &str,
+) -> Result<Change, String> {
+    Ok(match change {
+        Change::SetMethodAuthorization {
+            method,
+            expected,
+            new,
+            ..
+        } => {
+            let needs_authorizer = matches!(
+                expected,
+                AuthorizationType::Custom | AuthorizationType::CognitoUserPools
+            );
+            let authorizer_id = before
+                .and_then(|b| b.get("authorizer_id"))
+                .and_then(|a| a.as_str())
+                .map(str::to_string);
+            if needs_authorizer && authorizer_id.is_none() {
+                return Err(format!(
+                    "the journal does not record the authorizer of {} {} of {}: restore its \
+                     {} authorization by hand",
+                    method.http_method,
+                    method.path,
+                    method.api_id,
+                    expected.as_str()
+                ));
+            }
+            Change::SetMethodAuthorization {
+                method: method.clone(),
+                expected: new.clone(),
+                new: expected.clone(),
+                authorizer_id: authorizer_id.filter(|_| needs_authorizer),
+            }
+        }
+        Change::SetResourcePolicy {
+            api_id,
+            expected,
+            new,
+        } => Change::SetResourcePolicy {
+            api_id: api_id.clone(),
+            expected: (!new.is_empty()).then(|| new.clone()),
+            new: expected.as_deref().map(sendable).unwrap_or_default(),
+        },
+        Change::SetEndpointPolicy {
+            endpoint_id,
+            expected,
+            new,
+        } => Change::SetEndpointPolicy {
+            endpoint_id: endpoint_id.clone(),
+            expected: Some(new.clone()),
+            new: expected
+                .as_deref()
+                .map_or_else(|| Policy::full_access().to_json_string(), sendable),
+        },
+        Change::AuthorizeIngress {
+            group_id,
+            source_group_id,
+            port,
+            description,
+        } => Change::RevokeIngress {
+            group_id: group_id.clone(),
+            expected: IngressRule {
+                rule_id: added_rule(result, change)?,
+                protocol: "tcp".into(),
+                from_port: Some(*port),
+                to_port: Some(*port),
+                source: RuleSource::Group {
+                    group_id: source_group_id.clone(),
+                    owner_id: None,
+                },
+                description: Some(description.clone()),
+            },
+        },
+        Change::RestoreIngress { group_id, rule } => Change::RevokeIngress {
+            group_id: group_id.clone(),
+            expected: IngressRule {
+                rule_id: added_rule(result, change)?,
+                ..rule.clone()
+            },
+        },
+        Change::RevokeIngress { group_id, expected } => Change::RestoreIngress {
+            group_id: group_id.clone(),
+            rule: expected.clone(),
+        },
+        Change::Redeploy { api_id, stage, .. } => {
+            let Applied::Deployed { deployment_id } = result else {
+                return Err(format!(
+                    "the journal does not record the deployment made for stage {stage} of {api_id}"
+                ));
+            };
+            Change::Redeploy {
+                api_id: api_id.clone(),
+                stage: stage.clone(),
+                expected_deployment_id: Some(deployment_id.clone()),
+                description: format!("ztharden rollback of {journal_id}"),
+            }
+        }
+    })
+}
+
+/// A policy as it can be sent back: API Gateway returns resource policies as escaped JSON
+/// strings, which it does not accept as a policy; those go back as the document they stand
+/// for. Text that is JSON already, or that does not parse at all, goes back as it is.
+fn sendable(text: &str) -> String {
+    if matches!(
+        serde_json::from_str::<serde_json::Value>(text),
+        Ok(serde_json::Value::Object(_))
+    ) {
+        return text.to_string();
+    }
+    match crate::model::PolicyText::new(text).parsed() {
+        Ok(policy) => policy.to_json_string(),
+        Err(_) => text.to_string(),
+    }
+}
+
+fn added_rule(result: &Applied, change: &Change) -> Result<String, String> {
+    match result {
+        Applied::RuleAdded { rule_id } => Ok(rule_id.clone()),
+        _ => Err(format!(
+            "the journal does not record the id of the rule added by \"{}\"",
+            change.summary()
+        )),
+    }
+}
