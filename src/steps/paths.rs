@@ -21,10 +21,15 @@ impl ApiPath {
             Control::IamAuth | Control::ResourcePolicy => {
                 finding.api_id.as_deref() == Some(self.api_id.as_str())
             }
-            Control::EndpointPolicy => finding
-                .vpc_endpoint_id
-                .as_ref()
-                .is_some_and(|e| self.endpoint_ids.contains(e)),
+            // The endpoint's own findings concern every API behind it; one scoped to an API
+            // (its authorizer methods open through the endpoint) concerns that API alone.
+            Control::EndpointPolicy => {
+                finding
+                    .vpc_endpoint_id
+                    .as_ref()
+                    .is_some_and(|e| self.endpoint_ids.contains(e))
+                    && finding.api_id.as_ref().is_none_or(|a| *a == self.api_id)
+            }
             Control::EndpointSg => finding
                 .security_group_id
                 .as_ref()

@@ -1,5 +1,5 @@
 use super::*;
-use crate::steps::{Status, api_paths};
+use crate::steps::{ApiPath, Status, api_paths};
 
 #[test]
 fn every_api_is_a_path_with_its_endpoint_and_groups() {
@@ -65,4 +65,96 @@ fn a_fully_hardened_orders_path_passes_every_control() {
             orders.findings(&findings, control).collect::<Vec<_>>()
         );
     }
+}
+
+/// The orders and inventory paths, which share the lab's endpoint.
+fn shared(p: &Posture) -> (ApiPath, ApiPath) {
+    let paths = api_paths(p);
+    let find = |id: &str| paths.iter().find(|a| a.api_id == id).unwrap().clone();
+    let (orders, inventory) = (find(ORDERS), find(INVENTORY));
+    assert_eq!(
+        (&orders.endpoint_ids, &inventory.endpoint_ids),
+        (&vec![VPCE.to_string()], &vec![VPCE.to_string()])
+    );
+    (orders, inventory)
+}
+
+#[test]
+fn authorizer_methods_open_through_a_shared_endpoint_warn_their_api_only() {
+    let p =
+        lab(|p| set_endpoint_policy(p, &roles_and_anyone_on(&[SERVICE_A_ROLE], &[INVENTORY_PUT])));
+    let findings = assess(&p);
+    let (orders, inventory) = shared(&p);
+    let control = Control::EndpointPolicy;
+    assert_eq!(orders.status(&findings, control), Some(Status::Pass));
+    assert_eq!(orders.findings(&findings, control).count(), 1);
+    assert_eq!(inventory.status(&findings, control), Some(Status::Warn));
+    let warned: Vec<&Finding> = inventory
+        .findings(&findings, control)
+        .filter(|f| f.status == Status::Warn)
+        .collect();
+    assert_eq!(warned.len(), 1, "{warned:#?}");
+    assert!(
+        warned[0]
+            .reason
+            .contains("can invoke PUT /items/{sku} of inventory through it"),
+        "{}",
+        warned[0].reason
+    );
+    // The endpoint as a whole still shows the warning: the worst of its findings.
+    let worst = findings
+        .iter()
+        .filter(|f| f.control == control && f.vpc_endpoint_id.as_deref() == Some(VPCE))
+        .map(|f| f.status)
+        .max();
+    assert_eq!(worst, Some(Status::Warn));
+}
+
+#[test]
+fn a_method_without_authorizer_open_through_a_shared_endpoint_fails_every_path() {
+    let orders_get = "arn:aws:execute-api:us-east-1:111122223333:a1b2c3d4e5/*/GET/orders";
+    for anonymous in [vec![orders_get], vec![orders_get, INVENTORY_PUT]] {
+        let p =
+            lab(|p| set_endpoint_policy(p, &roles_and_anyone_on(&[SERVICE_A_ROLE], &anonymous)));
+        let findings = assess(&p);
+        let (orders, inventory) = shared(&p);
+        for path in [&orders, &inventory] {
+            let f: Vec<&Finding> = path.findings(&findings, Control::EndpointPolicy).collect();
+            assert_eq!(f.len(), 1, "{}: {f:#?}", path.api_name);
+            assert_eq!(f[0].status, Status::Fail, "{}", path.api_name);
+            assert!(f[0].api_id.is_none(), "the endpoint's own finding");
+            assert!(
+                f[0].reason
+                    .contains("unsigned (anonymous) callers can invoke GET /orders of orders"),
+                "{}",
+                f[0].reason
+            );
+        }
+    }
+}
+
+#[test]
+fn a_finding_scoped_to_another_api_does_not_concern_the_path() {
+    let (orders, _) = shared(&lab(|_| {}));
+    let on_endpoint = || {
+        Finding::new(
+            Control::EndpointPolicy,
+            Status::Warn,
+            "arn:e".into(),
+            "r".into(),
+        )
+        .endpoint(VPCE)
+    };
+    assert!(orders.concerns(&on_endpoint()));
+    assert!(orders.concerns(&on_endpoint().api(ORDERS, "orders")));
+    assert!(!orders.concerns(&on_endpoint().api(INVENTORY, "inventory")));
+    let elsewhere = Finding::new(
+        Control::EndpointPolicy,
+        Status::Warn,
+        "arn:e".into(),
+        "r".into(),
+    )
+    .endpoint("vpce-0123456789abcdef0")
+    .api(ORDERS, "orders");
+    assert!(!orders.concerns(&elsewhere), "not an endpoint of the path");
 }
