@@ -1,0 +1,170 @@
+//! `apply` and `rollback` against moto seeded with the sandbox scenario: the real binary, the
+//! real AWS adapter, and a scan before, between and after that says what each did.
+
+mod support;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+use support::{IdMap, Moto, REGION};
+
+const ORDERS: &str = "a1b2c3d4e5";
+const ENDPOINT: &str = "vpce-0e9e9e9e9e9e9e9e9";
+const ENDPOINT_SG: &str = "sg-0e9e9e9e9e9e9e9e9";
+const CONTROLS: [&str; 4] = [
+    "iam-auth",
+    "resource-policy",
+    "endpoint-policy",
+    "endpoint-sg",
+];
+
+/// The binary against moto with the test credentials, nothing of the user's AWS setup, and
+/// its journals under `state`.
+fn ztharden(moto: &Moto, state: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ztharden"))
+        .args([
+            "--region",
+            REGION,
+            "--endpoint-url",
+            &moto.url,
+            "--state-dir",
+        ])
+        .arg(state)
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("HOME", state)
+        .env("AWS_ACCESS_KEY_ID", "testing")
+        .env("AWS_SECRET_ACCESS_KEY", "testing")
+        .env("AWS_CONFIG_FILE", "/nonexistent/ztharden-config")
+        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("XDG_STATE_HOME", state.join("xdg"))
+        .output()
+        .expect("the binary runs")
+}
+
+fn report(out: &Output, moto: &Moto) -> String {
+    format!(
+        "--- stdout\n{}--- stderr\n{}--- moto log\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr),
+        moto.log()
+    )
+}
+
+/// `scan --format json`'s findings.
+fn scan(moto: &Moto, state: &Path) -> Vec<Value> {
+    let out = ztharden(moto, state, &["scan", "--format", "json"]);
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        report(&out, moto)
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).expect("the scan is JSON");
+    doc["findings"].as_array().expect("findings").clone()
+}
+
+/// What a scan says, without its wording: each finding's control, status and resource.
+fn normalised(findings: &[Value]) -> Vec<(String, String, String)> {
+    let mut keys: Vec<(String, String, String)> = findings
+        .iter()
+        .map(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+            (s("control"), s("status"), s("resource_arn"))
+        })
+        .collect();
+    keys.sort();
+    keys
+}
+
+/// The findings on the orders path, by control: the API's own, its endpoint's and the
+/// endpoint's group's (as the scan table groups them).
+fn orders_path<'a>(findings: &'a [Value], ids: &IdMap, control: &str) -> Vec<&'a Value> {
+    let (api, endpoint, group) = (ids.moto(ORDERS), ids.moto(ENDPOINT), ids.moto(ENDPOINT_SG));
+    findings
+        .iter()
+        .filter(|f| f["control"] == control)
+        .filter(|f| match control {
+            "iam-auth" | "resource-policy" => f["api_id"] == api,
+            "endpoint-policy" => {
+                f["vpc_endpoint_id"] == endpoint && (f["api_id"].is_null() || f["api_id"] == api)
+            }
+            _ => f["security_group_id"] == group,
+        })
+        .collect()
+}
+
+#[test]
+fn apply_hardens_orders_and_rollback_restores_what_the_scan_said() {
+    let Some(moto) = Moto::start() else { return };
+    let ids = moto.seed();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path();
+    let plan = state.join("plan.json");
+
+    let before = scan(&moto, state);
+    let out = ztharden(
+        &moto,
+        state,
+        &[
+            "plan",
+            "--control",
+            "all",
+            "--api",
+            ids.moto(ORDERS),
+            "--out",
+            plan.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", report(&out, &moto));
+
+    let out = ztharden(&moto, state, &["apply", plan.to_str().unwrap(), "--yes"]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(0), "{}", report(&out, &moto));
+    assert!(text.contains("Apply: Complete ("), "{text}");
+    for control in CONTROLS {
+        assert!(
+            text.contains(&format!("    {control:<16} PASS\n")),
+            "{control}: {text}"
+        );
+    }
+
+    // Each control's status on the path is its worst finding's (skip counts as best), as the
+    // scan table shows it.
+    let hardened = scan(&moto, state);
+    let rank = |f: &Value| {
+        ["skip", "pass", "warn", "fail"]
+            .iter()
+            .position(|s| f["status"] == *s)
+    };
+    for control in CONTROLS {
+        let found = orders_path(&hardened, &ids, control);
+        let worst = found
+            .iter()
+            .copied()
+            .max_by_key(|f| rank(f))
+            .unwrap_or_else(|| panic!("no {control} finding on orders"));
+        assert_eq!(worst["status"], "pass", "{control}: {worst:#}");
+    }
+
+    let out = ztharden(&moto, state, &["rollback", "--yes"]);
+    let text = String::from_utf8_lossy(&out.stdout).to_string();
+    assert_eq!(out.status.code(), Some(0), "{}", report(&out, &moto));
+    assert!(text.contains("Rollback: Complete ("), "{text}");
+
+    let after = scan(&moto, state);
+    assert_eq!(normalised(&after), normalised(&before));
+    assert_ne!(normalised(&hardened), normalised(&before));
+
+    // Both runs are journaled, the rollback naming the apply.
+    let out = ztharden(&moto, state, &["journal", "--format", "json"]);
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let journals = doc["journals"].as_array().unwrap();
+    assert_eq!(journals.len(), 2, "{doc:#}");
+    assert_eq!(journals[0]["kind"], "rollback");
+    assert_eq!(journals[0]["rolls_back"], journals[1]["id"]);
+    assert_eq!(journals[0]["outcome"], "complete");
+    assert_eq!(journals[1]["outcome"], "complete");
+}
