@@ -125,7 +125,7 @@ async fn run(cli: Cli) -> ExitCode {
             let options = tui::TuiOptions {
                 no_color: cli::no_color(),
             };
-            match tui::run(cloud, options).await {
+            match tui::run(cloud, engine, options).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("ztharden: {e:#}");

@@ -107,6 +107,8 @@ impl App {
         command.env_remove("NO_COLOR");
         command.env("XDG_STATE_HOME", state_dir.path());
         command.env("HOME", state_dir.path());
+        command.env("ZTHARDEN_STATE_DIR", state_dir.path());
+        command.env_remove("ZTHARDEN_READ_ONLY");
         let child = pair
             .slave
             .spawn_command(command)
@@ -225,7 +227,7 @@ fn the_wizard_walks_through_the_four_steps_of_orders() {
     app.screen.wait_for("the wizard on step 1", |s| {
         s.contains("Harden orders (a1b2c3d4e5)")
             && s.contains("step 1 of 4: iam-auth")
-            && s.contains("REVIEW ONLY")
+            && s.contains("^A apply all")
             && s.contains("[x] GET /orders")
     });
     // Each step, reached with Tab, shows its own review.
@@ -269,12 +271,12 @@ fn the_wizard_walks_through_the_four_steps_of_orders() {
     });
     app.press(b"\x1b");
     app.screen.wait_for("the field closed", |s| {
-        !s.contains(" add: ") && s.contains("REVIEW ONLY")
+        !s.contains(" add: ") && s.contains("^A apply all")
     });
 
     app.press(b"\x1b");
     app.screen.wait_for("the list again", |s| {
-        line_with(s, "▶ orders").is_some() && !s.contains("REVIEW ONLY")
+        line_with(s, "▶ orders").is_some() && !s.contains("^A apply all")
     });
     app.quit();
 }

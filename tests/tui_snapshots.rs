@@ -342,7 +342,7 @@ impl Cloud for LongLabel {
 
 /// With a long source label the header gives up its least important parts first: the app's
 /// name, then the words "source", "region", "account", then the seconds; the account, the
-/// whole label and "read-only" stay.
+/// whole label and "READ-ONLY" stay.
 #[tokio::test]
 async fn the_header_makes_room_for_a_long_source_label() {
     let mut headers = String::new();
@@ -358,7 +358,7 @@ async fn the_header_makes_room_for_a_long_source_label() {
         let header = screen.lines().next().unwrap_or_default();
         assert!(header.chars().count() <= usize::from(width), "{header:?}");
         assert!(header.contains("111122223333"), "{header:?}");
-        assert!(header.ends_with("  read-only"), "{header:?}");
+        assert!(header.ends_with("  READ-ONLY"), "{header:?}");
         if width >= 100 {
             assert!(
                 header.contains("profile default @ http://127.0.0.1:5077"),

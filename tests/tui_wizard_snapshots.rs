@@ -48,7 +48,7 @@ async fn step_1_iam_auth_of_orders() {
     let screen = tui.screen();
     for expected in [
         "Harden orders (a1b2c3d4e5)",
-        "REVIEW ONLY",
+        "READ-ONLY: nothing can be changed",
         "▶ 1 iam-auth",
         "[x] GET /orders",
         "[ ] OPTIONS /orders",
@@ -195,11 +195,11 @@ async fn the_wizard_at_100_columns() {
     let screen = tui.screen();
     assert!(screen.contains("[x] GET /orders"), "{screen}");
     insta::assert_snapshot!("wizard_narrow", screen);
-    // A longer crumb keeps its words; "review only" keeps its gist.
+    // A longer crumb keeps its words; "read-only" keeps its gist.
     tui.key(KeyCode::Char('2'));
     let crumb = tui.screen().lines().nth(1).unwrap_or_default().to_string();
     assert!(
-        crumb.contains("step 2 of 4: resource-policy ") && crumb.ends_with("REVIEW ONLY"),
+        crumb.contains("step 2 of 4: resource-policy ") && crumb.ends_with("READ-ONLY"),
         "{crumb:?}"
     );
 }

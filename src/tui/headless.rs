@@ -1,5 +1,6 @@
-//! The TUI without a terminal: drive it with messages and keys, run its scans inline, and
-//! draw it on a `TestBackend`. Tests (and anything scripted) use this.
+//! The TUI without a terminal: drive it with messages and keys, run its effects (scans,
+//! applies, rollbacks, journal reads) inline, and draw it on a `TestBackend`. Tests (and
+//! anything scripted) use this.
 
 use std::sync::{Arc, Mutex};
 
@@ -13,13 +14,16 @@ use super::runtime::scan;
 use super::state::State;
 use super::theme::Theme;
 use super::update::update;
-use super::view;
+use super::{tasks, view};
+use crate::apply::{ApplyError, Engine};
 use crate::cloud::Cloud;
 
 /// A TUI session with a fixed clock and terminal size.
 pub struct Headless {
     pub state: State,
     cloud: Arc<dyn Cloud>,
+    /// What applies and rolls back; `None`: the session only reads (it is read-only).
+    engine: Option<Arc<Engine>>,
     clock: OffsetDateTime,
     /// Effects returned by `update` and not yet run.
     pub pending: Vec<Effect>,
@@ -28,6 +32,8 @@ pub struct Headless {
 }
 
 impl Headless {
+    /// A session that reads only: no engine, so nothing can be applied (it shows READ-ONLY)
+    /// and there are no journals.
     pub fn new(
         cloud: Arc<dyn Cloud>,
         theme: Theme,
@@ -36,13 +42,29 @@ impl Headless {
     ) -> Self {
         let mut state = State::new(cloud.label().to_string(), theme);
         state.size = size;
+        state.read_only = true;
         Self {
             state,
             cloud,
+            engine: None,
             clock,
             pending: Vec::new(),
             quit: false,
         }
+    }
+
+    /// A session that applies and rolls back through `engine` (made over the same `cloud`).
+    pub fn with_engine(
+        cloud: Arc<dyn Cloud>,
+        engine: Arc<Engine>,
+        theme: Theme,
+        size: (u16, u16),
+        clock: OffsetDateTime,
+    ) -> Self {
+        let mut session = Self::new(cloud, theme, size, clock);
+        session.state.read_only = engine.is_read_only();
+        session.engine = Some(engine);
+        session
     }
 
     /// Apply a message; remember its effects.
@@ -57,6 +79,11 @@ impl Headless {
         self.send(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
     }
 
+    /// Press a key with modifiers (`Ctrl-A`: `KeyCode::Char('a')`, `KeyModifiers::CONTROL`).
+    pub fn key_with(&mut self, code: KeyCode, modifiers: KeyModifiers) {
+        self.send(Msg::Key(KeyEvent::new(code, modifiers)));
+    }
+
     /// Type text, one key per character.
     pub fn type_text(&mut self, text: &str) {
         for c in text.chars() {
@@ -64,22 +91,56 @@ impl Headless {
         }
     }
 
-    /// Run the pending scans to completion, feeding their progress and result back.
+    /// Run the pending effects to completion (and those they lead to), feeding their progress
+    /// and results back.
     pub async fn settle(&mut self) {
         while !self.pending.is_empty() {
             for effect in std::mem::take(&mut self.pending) {
-                if let Effect::StartScan { generation } = effect {
-                    let events = Mutex::new(Vec::new());
-                    let report =
-                        |msg: Msg| events.lock().unwrap_or_else(|p| p.into_inner()).push(msg);
-                    let clock = self.clock;
-                    let done = scan(self.cloud.as_ref(), generation, report, move || clock).await;
-                    for msg in events.into_inner().unwrap_or_else(|p| p.into_inner()) {
-                        self.send(msg);
-                    }
-                    self.send(done);
-                }
+                self.run(effect).await;
             }
+        }
+    }
+
+    /// Run one effect, as the runtime would.
+    pub async fn run(&mut self, effect: Effect) {
+        let events = Mutex::new(Vec::new());
+        let report = |msg: Msg| events.lock().unwrap_or_else(|p| p.into_inner()).push(msg);
+        let clock = self.clock;
+        let at = move || clock;
+        let engine = self.engine.clone();
+        let read_only = || Msg::ApplyDone {
+            result: Err(ApplyError::ReadOnly.to_string()),
+            finished_at: clock,
+        };
+        let done = match (effect, engine) {
+            (Effect::StartScan { generation }, _) => {
+                Some(scan(self.cloud.as_ref(), generation, report, at).await)
+            }
+            (Effect::Apply { plan }, Some(engine)) => {
+                Some(tasks::apply(&engine, &plan, report, at).await)
+            }
+            (Effect::Rollback { journal_id }, Some(engine)) => {
+                Some(tasks::rollback(&engine, &journal_id, report, at).await)
+            }
+            (Effect::LoadJournals, Some(engine)) => Some(tasks::load_journals(engine.state_dir())),
+            (Effect::PlanRollback { journal_id }, Some(engine)) => {
+                Some(tasks::plan_rollback(&engine, &journal_id))
+            }
+            (Effect::Apply { .. } | Effect::Rollback { .. }, None) => Some(read_only()),
+            (Effect::LoadJournals, None) => Some(Msg::JournalsLoaded(Err(
+                "this session has no state directory: it reads only".into(),
+            ))),
+            (Effect::PlanRollback { journal_id }, None) => Some(Msg::RollbackPlanned {
+                journal_id,
+                result: Err(ApplyError::ReadOnly.to_string()),
+            }),
+            (Effect::Quit, _) => None,
+        };
+        for msg in events.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            self.send(msg);
+        }
+        if let Some(done) = done {
+            self.send(done);
         }
     }
 

@@ -3,8 +3,11 @@
 use crossterm::event::KeyEvent;
 use time::OffsetDateTime;
 
+use super::journal::JournalList;
 use super::state::Scanned;
+use crate::apply::{ApplyEvent, ApplyReport};
 use crate::cloud::ReadEvent;
+use crate::plan::Plan;
 
 /// An input to [`update`](super::update::update).
 #[derive(Debug)]
@@ -23,14 +26,37 @@ pub enum Msg {
         result: Result<Box<Scanned>, String>,
         finished_at: OffsetDateTime,
     },
+    /// The running apply or rollback reported progress.
+    ApplyProgress(ApplyEvent),
+    /// The running apply or rollback ended: its report, or why it did not start or could not
+    /// go on (the engine's error, which says whether anything was changed and what to do).
+    ApplyDone {
+        result: Result<Box<ApplyReport>, String>,
+        finished_at: OffsetDateTime,
+    },
+    /// The journals were read (or why they could not be).
+    JournalsLoaded(Result<JournalList, String>),
+    /// The plan that undoes a journal, to confirm (or why there is none).
+    RollbackPlanned {
+        journal_id: String,
+        result: Result<Box<Plan>, String>,
+    },
 }
 
 /// Work for the runtime; `update` never does I/O itself.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Effect {
     /// Read the posture in the background and report back tagged with `generation`
     /// (a scan of an older generation still running may be cancelled).
     StartScan { generation: u64 },
+    /// Apply a confirmed plan through the engine, reporting each event and then the result.
+    Apply { plan: Box<Plan> },
+    /// Roll back a journal through the engine (confirmed), reporting like an apply.
+    Rollback { journal_id: String },
+    /// Read the journals of the engine's state directory.
+    LoadJournals,
+    /// Make the plan that undoes a journal, to show in the confirm dialog.
+    PlanRollback { journal_id: String },
     /// Leave the TUI.
     Quit,
 }

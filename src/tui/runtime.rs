@@ -1,20 +1,16 @@
 //! The terminal side: raw mode and the alternate screen (restored on quit, on error and on
-//! panic), one thread reading terminal events, scans spawned as tasks, and the loop that
-//! feeds messages to `update` and draws.
+//! panic), one thread reading terminal events, scans, applies, rollbacks and journal reads
+//! spawned as tasks, and the loop that feeds messages to `update` and draws.
 
+use std::future::Future;
 use std::io;
 use std::sync::Arc;
-use std::sync::Once;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
 use anyhow::Context;
 use crossterm::event::{self, Event, KeyEventKind};
-use crossterm::execute;
-use crossterm::terminal::{
-    Clear, ClearType, EnterAlternateScreen, LeaveAlternateScreen, disable_raw_mode, enable_raw_mode,
-};
 use ratatui::Terminal;
 use ratatui::backend::CrosstermBackend;
 use time::OffsetDateTime;
@@ -23,13 +19,12 @@ use tokio::task::AbortHandle;
 
 use super::msg::{Effect, Msg};
 use super::state::{Scanned, State};
+use super::terminal::{enter_terminal, install_panic_hook};
 use super::theme::Theme;
 use super::update::update;
-use super::{TuiOptions, view};
+use super::{TuiOptions, tasks, view};
+use crate::apply::Engine;
 use crate::cloud::{Cloud, ReadEvent};
-
-/// Whether this process has the terminal in raw mode on the alternate screen.
-static TERMINAL_ACTIVE: AtomicBool = AtomicBool::new(false);
 
 /// How often the input thread checks whether it should stop.
 const INPUT_POLL: Duration = Duration::from_millis(100);
@@ -40,7 +35,11 @@ enum Inbox {
     Crashed(String),
 }
 
-pub async fn run(cloud: Arc<dyn Cloud>, options: TuiOptions) -> anyhow::Result<()> {
+pub async fn run(
+    cloud: Arc<dyn Cloud>,
+    engine: Arc<Engine>,
+    options: TuiOptions,
+) -> anyhow::Result<()> {
     install_panic_hook();
     let _terminal_guard = enter_terminal().context("could not set up the terminal")?;
     let mut terminal = Terminal::new(CrosstermBackend::new(io::stdout()))
@@ -50,6 +49,7 @@ pub async fn run(cloud: Arc<dyn Cloud>, options: TuiOptions) -> anyhow::Result<(
     let _input = InputThread::start(tx.clone());
 
     let mut state = State::new(cloud.label().to_string(), Theme::new(options.no_color));
+    state.read_only = engine.is_read_only();
     let size = terminal.size()?;
     state.size = (size.width, size.height);
     let mut effects = update(&mut state, Msg::Refresh);
@@ -64,6 +64,30 @@ pub async fn run(cloud: Arc<dyn Cloud>, options: TuiOptions) -> anyhow::Result<(
                         old.abort();
                     }
                     scan = Some(spawn_scan(Arc::clone(&cloud), generation, tx.clone()));
+                }
+                Effect::Apply { plan } => {
+                    let engine = Arc::clone(&engine);
+                    let report = reporter(&tx);
+                    spawn(&tx, "apply", async move {
+                        tasks::apply(&engine, &plan, report, now).await
+                    });
+                }
+                Effect::Rollback { journal_id } => {
+                    let engine = Arc::clone(&engine);
+                    let report = reporter(&tx);
+                    spawn(&tx, "rollback", async move {
+                        tasks::rollback(&engine, &journal_id, report, now).await
+                    });
+                }
+                Effect::LoadJournals => {
+                    let dir = engine.state_dir().to_path_buf();
+                    spawn_blocking(&tx, "journal listing", move || tasks::load_journals(&dir));
+                }
+                Effect::PlanRollback { journal_id } => {
+                    let engine = Arc::clone(&engine);
+                    spawn_blocking(&tx, "rollback plan", move || {
+                        tasks::plan_rollback(&engine, &journal_id)
+                    });
                 }
                 Effect::Quit => quit = true,
             }
@@ -151,49 +175,64 @@ fn spawn_scan(cloud: Arc<dyn Cloud>, generation: u64, tx: UnboundedSender<Inbox>
     abort
 }
 
+/// Sends each message of a task to the loop.
+fn reporter(tx: &UnboundedSender<Inbox>) -> impl Fn(Msg) + Send + Sync + 'static {
+    let tx = tx.clone();
+    move |msg: Msg| {
+        let _ = tx.send(Inbox::Msg(msg));
+    }
+}
+
+/// Run a task to its message; a panic in it ends the TUI with the panic's text.
+fn spawn(
+    tx: &UnboundedSender<Inbox>,
+    what: &'static str,
+    task: impl Future<Output = Msg> + Send + 'static,
+) {
+    let tx = tx.clone();
+    let task = tokio::spawn(task);
+    tokio::spawn(async move {
+        let inbox = match task.await {
+            Ok(msg) => Inbox::Msg(msg),
+            Err(e) => {
+                let why = if e.is_panic() {
+                    panic_text(e.into_panic())
+                } else {
+                    "cancelled".to_string()
+                };
+                tracing::error!(what, %why, "a task stopped on a bug");
+                Inbox::Crashed(format!(
+                    "the {what} stopped on a bug: {why}; if it was writing, its journal says \
+                     what was done (ztharden journal)"
+                ))
+            }
+        };
+        let _ = tx.send(inbox);
+    });
+}
+
+/// [`spawn`] for work that blocks (file reads).
+fn spawn_blocking(
+    tx: &UnboundedSender<Inbox>,
+    what: &'static str,
+    work: impl FnOnce() -> Msg + Send + 'static,
+) {
+    let task = tokio::task::spawn_blocking(work);
+    spawn(tx, what, async move {
+        match task.await {
+            Ok(msg) => msg,
+            Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
+            Err(e) => panic!("{e}"),
+        }
+    });
+}
+
 fn panic_text(payload: Box<dyn std::any::Any + Send>) -> String {
     payload
         .downcast_ref::<&str>()
         .map(|s| s.to_string())
         .or_else(|| payload.downcast_ref::<String>().cloned())
         .unwrap_or_else(|| "unknown panic".to_string())
-}
-
-/// Restores the terminal when dropped (normal exit and errors).
-struct TerminalGuard;
-
-impl Drop for TerminalGuard {
-    fn drop(&mut self) {
-        restore_terminal();
-    }
-}
-
-fn enter_terminal() -> io::Result<TerminalGuard> {
-    enable_raw_mode()?;
-    TERMINAL_ACTIVE.store(true, Ordering::SeqCst);
-    let guard = TerminalGuard;
-    // Cleared here rather than by ratatui, which would ask the terminal for the cursor position.
-    execute!(io::stdout(), EnterAlternateScreen, Clear(ClearType::All))?;
-    Ok(guard)
-}
-
-fn restore_terminal() {
-    if TERMINAL_ACTIVE.swap(false, Ordering::SeqCst) {
-        let _ = disable_raw_mode();
-        let _ = execute!(io::stdout(), LeaveAlternateScreen, crossterm::cursor::Show);
-    }
-}
-
-/// On a panic anywhere, give the terminal back before the panic message is printed.
-fn install_panic_hook() {
-    static INSTALL: Once = Once::new();
-    INSTALL.call_once(|| {
-        let previous = std::panic::take_hook();
-        std::panic::set_hook(Box::new(move |info| {
-            restore_terminal();
-            previous(info);
-        }));
-    });
 }
 
 /// The thread that turns terminal events into messages; stopped and joined when dropped.

@@ -2,10 +2,12 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use time::OffsetDateTime;
+
 use super::msg::{Effect, Msg};
-use super::state::{Focus, ScanProgress, State, View};
-use super::view;
+use super::state::{Focus, ScanProgress, Scanned, State, View};
 use super::wizard::{self, Wizard};
+use super::{confirm, journal, run, view};
 
 /// How far `PgUp`/`PgDn` move the list selection.
 const LIST_PAGE: usize = 5;
@@ -44,20 +46,7 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             state.scanning = None;
             match result {
-                Ok(scanned) => {
-                    let keep: Vec<Option<String>> = View::ALL
-                        .iter()
-                        .map(|&v| state.selected_index(v).and_then(|i| state.id_at(v, i)))
-                        .collect();
-                    state.data = Some(*scanned);
-                    state.error = None;
-                    state.refreshed_at = Some(finished_at);
-                    for (view, id) in View::ALL.into_iter().zip(keep) {
-                        reselect(state, view, id.as_deref());
-                    }
-                    clamp_scroll(state);
-                    rebase_wizard(state);
-                }
+                Ok(scanned) => install(state, *scanned, finished_at),
                 Err(message) => {
                     tracing::warn!(%message, "scan failed");
                     state.error = Some(message);
@@ -65,7 +54,43 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
             }
             Vec::new()
         }
+        Msg::ApplyProgress(event) => {
+            match state.run.as_mut() {
+                Some(run) if run.is_running() => run.record(event),
+                _ => tracing::debug!(?event, "an apply event with no apply running"),
+            }
+            Vec::new()
+        }
+        Msg::ApplyDone {
+            result,
+            finished_at,
+        } => run::done(state, result, finished_at),
+        Msg::JournalsLoaded(result) => {
+            journal::loaded(state, result);
+            Vec::new()
+        }
+        Msg::RollbackPlanned { journal_id, result } => {
+            journal::rollback_planned(state, journal_id, result);
+            Vec::new()
+        }
     }
+}
+
+/// Show a newly read posture (a scan's, or the one an apply verified with): the selection
+/// stays on the same items, the open wizard plans again on it.
+pub(crate) fn install(state: &mut State, scanned: Scanned, finished_at: OffsetDateTime) {
+    let keep: Vec<Option<String>> = View::ALL
+        .iter()
+        .map(|&v| state.selected_index(v).and_then(|i| state.id_at(v, i)))
+        .collect();
+    state.data = Some(scanned);
+    state.error = None;
+    state.refreshed_at = Some(finished_at);
+    for (view, id) in View::ALL.into_iter().zip(keep) {
+        reselect(state, view, id.as_deref());
+    }
+    clamp_scroll(state);
+    rebase_wizard(state);
 }
 
 /// Start a scan (`r`, and at startup).
@@ -81,14 +106,19 @@ pub(crate) fn start_scan(state: &mut State) -> Vec<Effect> {
 fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
     let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
     if ctrl && key.code == KeyCode::Char('c') {
-        return vec![Effect::Quit];
+        return run::quit_or_ask(state);
     }
+    state.message = None;
     if state.editing_filter {
         edit_filter(state, key);
         return Vec::new();
     }
     if state.help {
         return match key.code {
+            KeyCode::Char('q') if state.applying() => {
+                state.help = false;
+                run::on_key(state, key)
+            }
             KeyCode::Char('q') => vec![Effect::Quit],
             KeyCode::Esc | KeyCode::Char('?') | KeyCode::Enter => {
                 state.help = false;
@@ -97,10 +127,20 @@ fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             _ => Vec::new(),
         };
     }
+    if state.confirm.is_some() {
+        return confirm::on_key(state, key);
+    }
+    if state.run.is_some() {
+        return run::on_key(state, key);
+    }
+    if state.journal.is_some() {
+        return journal::on_key(state, key);
+    }
     if state.wizard.is_some() {
         return wizard::keys::on_key(state, key);
     }
     match key.code {
+        KeyCode::Char('J') => return journal::open(state),
         KeyCode::Char('q') => return vec![Effect::Quit],
         KeyCode::Char('r') => return start_scan(state),
         KeyCode::Char('?') => state.help = true,

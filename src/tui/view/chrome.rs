@@ -1,146 +1,29 @@
-//! The header, the view tabs with the scan status, the footer of keys, and the line that
-//! shows a failed refresh.
+//! The header, the view tabs with the scan status (or where the operator is), and the lines
+//! above the footer: a failed refresh, what the last key did.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
-use time::OffsetDateTime;
-use time::format_description::BorrowedFormatItem;
-use time::macros::format_description;
 
-use crate::tui::state::{Focus, State, View};
+use crate::tui::run::Phase;
+use crate::tui::state::{Level, State, View};
 use crate::tui::theme::Theme;
-use crate::tui::wizard::{Pane, Wizard};
-
-/// `2026-05-01 09:30:00 UTC`, or with the offset when the local time zone is known.
-pub fn format_time(at: OffsetDateTime) -> String {
-    with_zone(
-        at,
-        format_description!("[year]-[month]-[day] [hour]:[minute]:[second]"),
-    )
-    .unwrap_or_else(|| at.to_string())
-}
-
-/// `at` in `pattern`, followed by `UTC` or the offset.
-fn with_zone(at: OffsetDateTime, pattern: &[BorrowedFormatItem<'_>]) -> Option<String> {
-    let zone = if at.offset().is_utc() {
-        "UTC".to_string()
-    } else {
-        at.format(format_description!(
-            "[offset_hour sign:mandatory]:[offset_minute]"
-        ))
-        .ok()?
-    };
-    Some(format!("{} {zone}", at.format(pattern).ok()?))
-}
-
-pub fn header(frame: &mut Frame, area: Rect, state: &State) {
-    frame.render_widget(Paragraph::new(header_line(state, area.width)), area);
-}
-
-/// How far the header gives way to a narrow terminal, least important part first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Squeeze {
-    Full,
-    NoAppName,
-    NoSourceLabel,
-    NoRegionLabel,
-    NoAccountLabel,
-    ShortTime,
-    NoTime,
-    NoRegion,
-    CutSource,
-}
-
-/// The header at a width: the first form that fits, from the whole line to the account,
-/// the source (cut with `…`) and "read-only".
-fn header_line(state: &State, width: u16) -> Line<'static> {
-    use Squeeze::*;
-    let width = usize::from(width);
-    let forms = [
-        Full,
-        NoAppName,
-        NoSourceLabel,
-        NoRegionLabel,
-        NoAccountLabel,
-        ShortTime,
-        NoTime,
-        NoRegion,
-    ];
-    for squeeze in forms {
-        let line = header_at(state, squeeze, usize::MAX);
-        if line.width() <= width {
-            return line;
-        }
-    }
-    let without_source = header_at(state, CutSource, 0).width();
-    header_at(state, CutSource, width.saturating_sub(without_source))
-}
-
-/// The header squeezed so far, with at most `source_room` columns for the source.
-fn header_at(state: &State, squeeze: Squeeze, source_room: usize) -> Line<'static> {
-    let t = state.theme;
-    let posture = state.data.as_ref().map(|d| &d.posture);
-    let missing = || Span::styled("—", t.dim());
-    // A label is dropped from the squeeze that names it on.
-    let label = |text: &'static str, dropped: Squeeze| {
-        Span::styled(if squeeze < dropped { text } else { "" }, t.label())
-    };
-    let mut spans = Vec::new();
-    if squeeze == Squeeze::Full {
-        spans.push(Span::styled(" ztharden ", t.heading()));
-    }
-    spans.push(Span::raw(" "));
-    spans.push(label("account ", Squeeze::NoAccountLabel));
-    spans.push(posture.map_or_else(missing, |p| Span::styled(p.account.to_string(), t.value())));
-    if squeeze < Squeeze::NoRegion {
-        spans.push(Span::raw("  "));
-        spans.push(label("region ", Squeeze::NoRegionLabel));
-        spans.push(posture.map_or_else(missing, |p| Span::styled(p.region.to_string(), t.value())));
-    }
-    spans.push(Span::raw("  "));
-    spans.push(label("source ", Squeeze::NoSourceLabel));
-    spans.push(Span::styled(cut(&state.label, source_room), t.value()));
-    if squeeze < Squeeze::NoTime {
-        let short = squeeze >= Squeeze::ShortTime;
-        spans.push(Span::styled(
-            if short { "  at " } else { "  refreshed " },
-            t.label(),
-        ));
-        spans.push(match state.refreshed_at {
-            Some(at) if short => Span::raw(format_time_short(at)),
-            Some(at) => Span::raw(format_time(at)),
-            None => Span::styled("never", t.dim()),
-        });
-    }
-    spans.push(Span::styled("  read-only", t.dim()));
-    Line::from(spans)
-}
-
-/// `text` in at most `room` columns, cut with `…` when longer.
-fn cut(text: &str, room: usize) -> String {
-    if text.chars().count() <= room {
-        text.to_string()
-    } else if room == 0 {
-        String::new()
-    } else {
-        let kept: String = text.chars().take(room - 1).collect();
-        format!("{kept}…")
-    }
-}
-
-/// `May 1 09:30 UTC`: [`format_time`] without the year and the seconds.
-fn format_time_short(at: OffsetDateTime) -> String {
-    with_zone(
-        at,
-        format_description!("[month repr:short] [day padding:none] [hour]:[minute]"),
-    )
-    .unwrap_or_else(|| format_time(at))
-}
+use crate::tui::wizard::Wizard;
 
 pub fn tabs(frame: &mut Frame, area: Rect, state: &State) {
     let t = state.theme;
+    if let Some(crumb) = run_or_journal_crumb(state) {
+        let status = status(state, t);
+        let [left, right] = Layout::horizontal([
+            Constraint::Fill(1),
+            Constraint::Length(status.width() as u16 + 1),
+        ])
+        .areas(area);
+        frame.render_widget(Paragraph::new(crumb), left);
+        frame.render_widget(Paragraph::new(status), right);
+        return;
+    }
     if let Some(wizard) = &state.wizard {
         return wizard_crumb(frame, area, state, wizard);
     }
@@ -168,7 +51,49 @@ pub fn tabs(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(status), right);
 }
 
-/// In the wizard: where the operator is, and that nothing is applied from here.
+/// Over the body: an apply or rollback (running or done), or the journal view.
+fn run_or_journal_crumb(state: &State) -> Option<Line<'static>> {
+    let t = state.theme;
+    let (name, what) = if let Some(run) = &state.run {
+        let count = match run.changes.len() {
+            1 => "1 change".to_string(),
+            n => format!("{n} changes"),
+        };
+        let what = match (run.phase, &run.result) {
+            (_, Some(Ok(report))) => format!("{count}: {}", report.outcome.label()),
+            (_, Some(Err(_))) => format!("{count}: did not complete"),
+            (Phase::Starting | Phase::Reading, None) => format!("{count}: checking the account"),
+            (Phase::Applying, None) => format!("{count}: sending"),
+            (Phase::Verifying | Phase::Done, None) => format!("{count}: verifying"),
+        };
+        let name = match (&run.action, run.is_running()) {
+            (crate::tui::run::Action::Apply, true) => "Applying",
+            (crate::tui::run::Action::Apply, false) => "Apply",
+            (_, true) => "Rolling back",
+            (_, false) => "Rollback",
+        };
+        (name, what)
+    } else if let Some(view) = &state.journal {
+        let what = match view.list.as_ref() {
+            Some(Ok(list)) => match list.entries.len() {
+                1 => "1 apply or rollback".to_string(),
+                n => format!("{n} applies and rollbacks"),
+            },
+            Some(Err(_)) => "could not be read".to_string(),
+            None => "reading…".to_string(),
+        };
+        ("Journal", what)
+    } else {
+        return None;
+    };
+    Some(Line::from(vec![
+        Span::raw(" "),
+        Span::styled(format!(" {name} "), t.tab(true)),
+        Span::styled(format!("  {what}"), t.value()),
+    ]))
+}
+
+/// In the wizard: where the operator is, and in read-only mode that nothing is applied.
 fn wizard_crumb(frame: &mut Frame, area: Rect, state: &State, wizard: &Wizard) {
     let t = state.theme;
     let api = state
@@ -190,20 +115,22 @@ fn wizard_crumb(frame: &mut Frame, area: Rect, state: &State, wizard: &Wizard) {
         ),
     ]);
     let mut right = status(state, t);
-    if right.width() > 0 {
-        right.spans.push(Span::raw("  "));
+    if state.read_only {
+        if right.width() > 0 {
+            right.spans.push(Span::raw("  "));
+        }
+        // The whole sentence when there is room for it beside the crumb, else the gist.
+        let room = usize::from(area.width).saturating_sub(left.width() + right.width() + 1);
+        let read_only = "READ-ONLY: nothing can be changed";
+        right.spans.push(Span::styled(
+            if read_only.len() <= room {
+                read_only
+            } else {
+                "READ-ONLY"
+            },
+            t.warn(),
+        ));
     }
-    // The whole sentence when there is room for it beside the crumb, else the gist.
-    let room = usize::from(area.width).saturating_sub(left.width() + right.width() + 1);
-    let review_only = "REVIEW ONLY: nothing is applied";
-    right.spans.push(Span::styled(
-        if review_only.len() <= room {
-            review_only
-        } else {
-            "REVIEW ONLY"
-        },
-        t.warn(),
-    ));
     let [l, r] = Layout::horizontal([
         Constraint::Fill(1),
         Constraint::Length(right.width() as u16 + 1),
@@ -236,15 +163,33 @@ fn status(state: &State, t: Theme) -> Line<'static> {
     }
 }
 
-/// The lines above the footer: a failed refresh, and in the wizard what the value typed in
-/// did (refused and why, or added and its warnings).
+/// The lines above the footer: a failed refresh, in the wizard what the value typed in did
+/// (refused and why, or added and its warnings), and what the last key did.
 pub fn messages(state: &State, width: u16) -> Vec<Line<'static>> {
     let mut lines = refresh_error(state, width);
-    if let Some(w) = &state.wizard {
+    if let Some(w) = &state.wizard
+        && state.run.is_none()
+        && state.journal.is_none()
+    {
         lines.extend(typed_messages(w, width, state.theme));
+    }
+    if let Some(message) = &state.message {
+        let t = state.theme;
+        let (mark, style) = match message.level {
+            Level::Info => ("·", t.value()),
+            Level::Warn => ("!", t.warn()),
+            Level::Error => ("✗", t.error()),
+        };
+        let line = Line::styled(format!(" {mark} {}", message.text), style);
+        let mut wrapped = super::wrap::wrap(vec![line], width);
+        wrapped.truncate(MESSAGE_LINES);
+        lines.extend(wrapped);
     }
     lines
 }
+
+/// At most this many lines say what the last key did.
+const MESSAGE_LINES: usize = 3;
 
 /// At most this many lines say what a typed value did.
 const TYPED_LINES: usize = 4;
@@ -279,137 +224,5 @@ fn refresh_error(state: &State, width: u16) -> Vec<Line<'static>> {
             lines
         }
         _ => Vec::new(),
-    }
-}
-
-pub fn footer(frame: &mut Frame, area: Rect, state: &State) {
-    let t = state.theme;
-    let typing = state.wizard.as_ref().and_then(|w| w.typing.as_ref());
-    let line = if let Some(typing) = typing {
-        Line::from(vec![
-            Span::styled(" add: ", t.key()),
-            Span::raw(typing.text.clone()),
-            Span::styled("▏", t.key()),
-            Span::styled("   a role ARN (arn:…), sg-… or vpce-… · ", t.dim()),
-            Span::styled("Enter", t.key()),
-            Span::styled(" add · ", t.dim()),
-            Span::styled("Esc", t.key()),
-            Span::styled(" cancel", t.dim()),
-        ])
-    } else if state.editing_filter {
-        Line::from(vec![
-            Span::styled(" filter /", t.key()),
-            Span::raw(state.filter().to_string()),
-            Span::styled("▏", t.key()),
-            Span::styled("   type a name or id · ", t.dim()),
-            Span::styled("Enter", t.key()),
-            Span::styled(" keep · ", t.dim()),
-            Span::styled("Esc", t.key()),
-            Span::styled(" clear", t.dim()),
-        ])
-    } else {
-        let keys: &[(&str, &str)] = if state.help {
-            &[("Esc", "close help"), ("q", "quit")]
-        } else if let Some(wizard) = &state.wizard {
-            wizard_keys(wizard)
-        } else if state.data.is_none() {
-            &[("r", "refresh"), ("?", "help"), ("q", "quit")]
-        } else if state.focus == Focus::Detail {
-            &[
-                ("j/k", "scroll"),
-                ("PgDn/PgUp", "page"),
-                ("Enter/w", "harden (wizard)"),
-                ("Esc", "back"),
-                ("Tab", "next view"),
-                ("r", "refresh"),
-                ("?", "help"),
-                ("q", "quit"),
-            ]
-        } else {
-            &[
-                ("j/k", "move"),
-                ("Enter", "details"),
-                ("w", "harden (wizard)"),
-                ("Tab", "next view"),
-                ("/", "filter"),
-                ("r", "refresh"),
-                ("?", "help"),
-                ("q", "quit"),
-            ]
-        };
-        let mut spans = vec![Span::raw(" ")];
-        for (key, action) in keys {
-            spans.push(Span::styled(*key, t.key()));
-            spans.push(Span::raw(format!(" {action}  ")));
-        }
-        Line::from(spans)
-    };
-    frame.render_widget(Paragraph::new(line), area);
-}
-
-/// The wizard's keys for the focused pane.
-fn wizard_keys(wizard: &Wizard) -> &'static [(&'static str, &'static str)] {
-    match wizard.pane {
-        Pane::Steps => &[
-            ("j/k", "step"),
-            ("Tab/1-4", "step"),
-            ("l/Enter", "inputs"),
-            ("a", "add"),
-            ("PgDn/PgUp", "review"),
-            ("Esc", "back"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
-        Pane::Inputs => &[
-            ("j/k", "move"),
-            ("Space", "toggle"),
-            ("a", "add"),
-            ("h/l", "pane"),
-            ("Tab/1-4", "step"),
-            ("PgDn/PgUp", "review"),
-            ("Esc", "back"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
-        Pane::Review => &[
-            ("j/k", "scroll"),
-            ("PgDn/PgUp", "page"),
-            ("h", "inputs"),
-            ("Tab/1-4", "step"),
-            ("Esc", "back"),
-            ("?", "help"),
-            ("q", "quit"),
-        ],
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use time::macros::datetime;
-
-    use super::{format_time, format_time_short};
-
-    #[test]
-    fn short_times_drop_the_year_and_the_seconds() {
-        assert_eq!(
-            format_time_short(datetime!(2026-05-01 09:30:59 UTC)),
-            "May 1 09:30 UTC"
-        );
-        assert_eq!(
-            format_time_short(datetime!(2026-12-24 23:05:00 -05:00)),
-            "Dec 24 23:05 -05:00"
-        );
-    }
-
-    #[test]
-    fn times_name_their_zone() {
-        assert_eq!(
-            format_time(datetime!(2026-05-01 09:30:00 UTC)),
-            "2026-05-01 09:30:00 UTC"
-        );
-        assert_eq!(
-            format_time(datetime!(2026-05-01 11:30:00 +02:00)),
-            "2026-05-01 11:30:00 +02:00"
-        );
     }
 }

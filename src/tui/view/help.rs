@@ -8,65 +8,155 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 use crate::steps::{Control, Status};
 use crate::tui::state::State;
 
-const KEYS: [(&str, &str); 13] = [
-    ("j / k, ↓ / ↑", "move in the list; scroll the detail"),
-    ("PgDn / PgUp", "a page (also Space, Ctrl-d / Ctrl-u)"),
-    ("g / G", "first / last"),
-    (
-        "Enter",
-        "open the detail; in an API path's detail, the wizard",
-    ),
-    ("w", "the wizard: harden the selected API path step by step"),
-    ("Esc", "back to the list; in the list, clear the filter"),
-    (
-        "Tab / Shift-Tab",
-        "next / previous view (from the list or the detail)",
-    ),
-    ("1  2  3", "API paths, Endpoints, Security groups"),
-    (
-        "/",
-        "filter the list by name or id (Enter keeps, Esc clears)",
-    ),
-    ("r", "refresh: read the account again"),
-    ("?", "this help (Esc closes it)"),
-    ("q, Ctrl-C", "quit"),
-    ("", "nothing here changes the account: it is read-only"),
-];
+/// A key and what it does.
+type Key = (&'static str, &'static str);
 
-const WIZARD_KEYS: [(&str, &str); 13] = [
-    ("Tab / Shift-Tab", "next / previous step"),
-    (
-        "1  2  3  4",
-        "iam-auth, resource-policy, endpoint-policy, endpoint-sg",
-    ),
-    ("h / l, ← / →", "pane: steps, inputs, review"),
-    (
-        "j / k, ↓ / ↑",
-        "steps: the step; inputs: the cursor; review: scroll",
-    ),
-    (
-        "Space, Enter",
-        "inputs: turn the choice on or off (plans again at once)",
-    ),
-    ("a", "type a caller role ARN, sg-… group or vpce-… endpoint"),
-    ("PgDn / PgUp", "scroll the review (also Ctrl-d / Ctrl-u)"),
-    ("g / G", "first / last"),
-    ("Esc", "back to the list"),
-    ("r", "refresh: read the account again (choices are kept)"),
-    ("?", "this help (Esc closes it)"),
-    ("q, Ctrl-C", "quit"),
-    ("", "review only: nothing is applied from here"),
-];
+fn browser_keys(writes: bool) -> Vec<Key> {
+    vec![
+        ("j / k, ↓ / ↑", "move in the list; scroll the detail"),
+        ("PgDn / PgUp", "a page (also Space, Ctrl-d / Ctrl-u)"),
+        ("g / G", "first / last"),
+        (
+            "Enter",
+            "open the detail; in an API path's detail, the wizard",
+        ),
+        ("w", "the wizard: harden the selected API path step by step"),
+        ("J", "the journal: past applies and rollbacks"),
+        ("Esc", "back to the list; in the list, clear the filter"),
+        (
+            "Tab / Shift-Tab",
+            "next / previous view (from the list or the detail)",
+        ),
+        ("1  2  3", "API paths, Endpoints, Security groups"),
+        (
+            "/",
+            "filter the list by name or id (Enter keeps, Esc clears)",
+        ),
+        ("r", "refresh: read the account again"),
+        ("?", "this help (Esc closes it)"),
+        ("q, Ctrl-C", "quit"),
+        if writes {
+            (
+                "",
+                "changes are made from the wizard, each after you confirm it",
+            )
+        } else {
+            ("", "read-only: nothing here can change the account")
+        },
+    ]
+}
+
+fn wizard_keys(writes: bool) -> Vec<Key> {
+    let mut keys = vec![
+        ("Tab / Shift-Tab", "next / previous step"),
+        (
+            "1  2  3  4",
+            "iam-auth, resource-policy, endpoint-policy, endpoint-sg",
+        ),
+        ("h / l, ← / →", "pane: steps, inputs, review"),
+        (
+            "j / k, ↓ / ↑",
+            "steps: the step; inputs: the cursor; review: scroll",
+        ),
+        (
+            "Space, Enter",
+            "inputs: turn the choice on or off (plans again at once)",
+        ),
+        ("a", "type a caller role ARN, sg-… group or vpce-… endpoint"),
+        ("PgDn / PgUp", "scroll the review (also Ctrl-d / Ctrl-u)"),
+        ("g / G", "first / last"),
+    ];
+    if writes {
+        keys.extend([
+            ("A", "apply this step (it shows what it sends; y confirms)"),
+            (
+                "Ctrl-A",
+                "apply every ready step together (confirmed the same)",
+            ),
+        ]);
+    }
+    keys.extend([
+        ("J", "the journal: past applies and rollbacks"),
+        ("Esc", "back to the list"),
+        ("r", "refresh: read the account again (choices are kept)"),
+        ("?", "this help (Esc closes it)"),
+        ("q, Ctrl-C", "quit"),
+    ]);
+    if !writes {
+        keys.push(("", "read-only: nothing is applied from here"));
+    }
+    keys
+}
+
+fn journal_keys(writes: bool) -> Vec<Key> {
+    let mut keys = vec![
+        ("j / k, ↓ / ↑", "move in the list"),
+        ("g / G", "first / last"),
+    ];
+    if writes {
+        keys.push((
+            "u",
+            "undo the selected apply: shows the rollback plan; y confirms",
+        ));
+    }
+    keys.extend([
+        ("r", "read the journals again"),
+        ("Esc", "back"),
+        ("?", "this help (Esc closes it)"),
+        ("q, Ctrl-C", "quit"),
+    ]);
+    keys
+}
+
+fn run_keys(running: bool) -> Vec<Key> {
+    let mut keys = vec![("j / k, ↓ / ↑", "scroll"), ("PgDn / PgUp", "a page")];
+    if running {
+        keys.extend([
+            (
+                "q",
+                "refused until the result is in: nothing is left half-way",
+            ),
+            (
+                "Ctrl-C twice",
+                "quit anyway (the journal keeps what was done)",
+            ),
+        ]);
+    } else {
+        keys.extend([
+            ("Esc, Enter", "back to where it was started"),
+            ("J", "the journal: undo it from there"),
+            ("r", "refresh: read the account again"),
+            ("q, Ctrl-C", "quit"),
+        ]);
+    }
+    keys
+}
+
+fn confirm_keys() -> Vec<Key> {
+    vec![
+        ("y", "send these changes"),
+        ("n, Esc", "cancel: nothing is sent"),
+        ("← / →, Tab", "choose a button; Enter presses it"),
+        ("j / k, PgDn", "scroll the list of changes"),
+    ]
+}
 
 pub fn render(frame: &mut Frame, state: &State) {
     let t = state.theme;
-    let (title, keys): (&str, &[(&str, &str)]) = if state.wizard.is_some() {
-        ("Keys in the wizard", &WIZARD_KEYS)
+    let writes = !state.read_only;
+    let (title, keys) = if state.confirm.is_some() {
+        ("Keys in the confirm dialog", confirm_keys())
+    } else if let Some(run) = &state.run {
+        ("Keys while applying", run_keys(run.is_running()))
+    } else if state.journal.is_some() {
+        ("Keys in the journal", journal_keys(writes))
+    } else if state.wizard.is_some() {
+        ("Keys in the wizard", wizard_keys(writes))
     } else {
-        ("Keys", &KEYS)
+        ("Keys", browser_keys(writes))
     };
     let mut lines = vec![Line::styled(title, t.heading())];
-    for &(key, what) in keys {
+    for (key, what) in keys {
         lines.push(Line::from(vec![
             Span::styled(format!("  {key:<17}"), t.key()),
             Span::raw(what),

@@ -1,9 +1,15 @@
 //! Rendering: functions of `&State` that draw a frame. They never change state or fetch.
 
+mod changes;
 mod chrome;
+pub mod confirm;
 pub mod detail;
+mod footer;
+mod header;
 mod help;
+mod journal;
 mod list;
+pub mod run;
 mod screens;
 pub mod wizard;
 mod wrap;
@@ -12,7 +18,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Paragraph;
 
-pub use chrome::format_time;
+pub use header::format_time;
 
 use super::state::{Focus, State};
 
@@ -29,7 +35,7 @@ pub struct Areas {
 }
 
 /// The layout for a state: the list above the detail of its selection, the detail alone
-/// once drilled into, or the wizard's panes in the body.
+/// once drilled into, or in the body the wizard's panes, the journal, or an apply's progress.
 pub fn areas(area: Rect, state: &State) -> Areas {
     let message_height = chrome::messages(state, area.width).len() as u16;
     let [header, tabs, body, message, footer] = Layout::vertical([
@@ -40,9 +46,10 @@ pub fn areas(area: Rect, state: &State) -> Areas {
         Constraint::Length(1),
     ])
     .areas(area);
+    let takes_body = state.wizard.is_some() || state.run.is_some() || state.journal.is_some();
     let (list, detail) = match (&state.data, state.focus) {
         (None, _) => (None, None),
-        (Some(_), _) if state.wizard.is_some() => (None, None),
+        (Some(_), _) if takes_body => (None, None),
         (Some(_), Focus::Detail) => (None, Some(body)),
         (Some(_), Focus::List) => {
             let height = list::height(state).min((body.height / 2).max(5));
@@ -72,9 +79,11 @@ pub fn detail_viewport(state: &State) -> (u16, u16) {
 /// Draw the whole screen.
 pub fn render(frame: &mut Frame, state: &State) {
     let a = areas(frame.area(), state);
-    chrome::header(frame, a.header, state);
+    header::header(frame, a.header, state);
     chrome::tabs(frame, a.tabs, state);
     match (&state.data, &state.scanning, &state.error) {
+        _ if state.run.is_some() => run::render(frame, a.body, state),
+        _ if state.journal.is_some() => journal::render(frame, a.body, state),
         (Some(_), _, _) if state.wizard.is_some() => wizard::render(frame, a.body, state),
         (Some(_), _, _) => {
             if let Some(area) = a.list {
@@ -92,7 +101,10 @@ pub fn render(frame: &mut Frame, state: &State) {
     if !message.is_empty() {
         frame.render_widget(Paragraph::new(message), a.message);
     }
-    chrome::footer(frame, a.footer, state);
+    footer::render(frame, a.footer, state);
+    if state.confirm.is_some() {
+        confirm::render(frame, state);
+    }
     if state.help {
         help::render(frame, state);
     }

@@ -1,7 +1,9 @@
 //! Keys in the wizard. `Tab`/`Shift-Tab` and `1`..`4` change the step from anywhere; `h`/`l`
 //! (or arrows) move between the panes; `j`/`k` act in the focused pane; `Space` toggles the
 //! choice under the cursor; `a` opens a field to type a caller role ARN, a caller group or an
-//! endpoint id; `PgDn`/`PgUp` scroll the review; `Esc` goes back to the browser.
+//! endpoint id; `PgDn`/`PgUp` scroll the review; `A` applies the current step, `Ctrl-A` every
+//! ready step (each after a confirm dialog); `J` opens the journal; `Esc` goes back to the
+//! browser.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -27,7 +29,10 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
         KeyCode::Char('r') => return crate::tui::update::start_scan(state),
         KeyCode::Char('?') => state.help = true,
         KeyCode::Esc => state.wizard = None,
-        KeyCode::Char('a') if !ctrl => w.typing = Some(Typing::default()),
+        KeyCode::Char('a') if ctrl => return super::apply::all(state),
+        KeyCode::Char('a') => w.typing = Some(Typing::default()),
+        KeyCode::Char('A') => return super::apply::step(state),
+        KeyCode::Char('J') => return crate::tui::journal::open(state),
         KeyCode::Tab => shift_step(state, 1),
         KeyCode::BackTab => shift_step(state, -1),
         KeyCode::Char(c @ '1'..='4') => {

@@ -1,7 +1,9 @@
 //! The guided wizard: the four steps for one API path, with the inputs the operator picks,
 //! the plan made from them, and its diffs. Planning is pure and fast, so every change of an
-//! input re-plans at once, inside `update`. Nothing here writes to the account: review only.
+//! input re-plans at once, inside `update`. Applying (`apply`) goes through the confirm
+//! dialog; nothing here writes to the account itself.
 
+pub mod apply;
 pub mod keys;
 pub mod picker;
 pub mod typing;
@@ -164,6 +166,11 @@ impl Wizard {
         fresh.scroll = self.scroll;
         fresh.replan(posture);
         Some(fresh)
+    }
+
+    /// When the plan was made (the time of the scan it was made from, RFC 3339).
+    pub fn created_at(&self) -> &str {
+        &self.created_at
     }
 
     /// The plan of the current step.
