@@ -280,3 +280,75 @@ fn the_wizard_walks_through_the_four_steps_of_orders() {
     });
     app.quit();
 }
+
+/// The badges on the line of `orders` in the list, in column order.
+fn orders_badges(screen: &str) -> Vec<String> {
+    let line = line_with(screen, "orders").unwrap_or_default();
+    line.split_whitespace()
+        .filter(|w| ["PASS", "FAIL", "WARN", "SKIP", "n/a"].contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// The newcomer's walk in the demo: the wizard applies every ready step of `orders` after
+/// the confirm dialog, its four controls turn PASS; the journal view undoes it, and the
+/// badges are back to what they were.
+#[test]
+fn the_demo_applies_every_step_of_orders_and_undoes_it_from_the_journal() {
+    let mut app = App::start();
+    wait_for_the_list(&mut app.screen);
+    let before = orders_badges(&app.screen.text());
+    assert_eq!(before.len(), 4, "{before:?}");
+    assert_ne!(before, ["PASS"; 4], "orders starts with work to do");
+
+    app.press(b"j");
+    app.screen
+        .wait_for("orders selected", |s| line_with(s, "▶ orders").is_some());
+    app.press(b"w");
+    app.screen.wait_for("the wizard", |s| {
+        s.contains("Harden orders (a1b2c3d4e5)") && s.contains("^A apply all")
+    });
+    app.press(b"\x01");
+    app.screen.wait_for("the confirm dialog", |s| {
+        s.contains("Confirm the apply") && s.contains("These 11 changes are sent in this order")
+    });
+    app.press(b"y");
+    app.screen
+        .wait_for("the result: every control of orders PASS", |s| {
+            s.contains("✓ Done: all 11 changes were applied.")
+                && s.contains("✓ Verified")
+                && line_with(s, "orders (a1b2c3d4e5)   iam-auth")
+                    .is_some_and(|l| l.matches("PASS").count() == 4)
+        });
+
+    app.press(b"\x1b");
+    app.screen
+        .wait_for("the wizard again", |s| s.contains("^A apply all"));
+    app.press(b"\x1b");
+    app.screen.wait_for("the list with orders all PASS", |s| {
+        line_with(s, "▶ orders").is_some() && orders_badges(s) == ["PASS"; 4]
+    });
+
+    app.press(b"J");
+    app.screen.wait_for("the journal view", |s| {
+        s.contains("Journals in") && s.contains("1 apply or rollback")
+    });
+    app.press(b"u");
+    app.screen.wait_for("the rollback's confirm dialog", |s| {
+        s.contains("Confirm the rollback") && s.contains("These 11 changes are sent in this order")
+    });
+    app.press(b"y");
+    app.screen.wait_for("the rollback's result", |s| {
+        s.contains("Rollback: result") && s.contains("✓ Done: all 11 changes were applied.")
+    });
+    app.press(b"\x1b");
+    app.screen.wait_for("the journal with both", |s| {
+        s.contains("2 applies and rollbacks")
+    });
+    app.press(b"\x1b");
+    app.screen
+        .wait_for("the list with the badges of before", |s| {
+            line_with(s, "▶ orders").is_some() && orders_badges(s) == before
+        });
+    app.quit();
+}
