@@ -10,6 +10,7 @@
 pub mod confirm;
 pub mod headless;
 pub mod journal;
+mod message;
 pub mod msg;
 pub mod run;
 mod runtime;

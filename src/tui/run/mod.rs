@@ -1,13 +1,16 @@
 //! An apply or a rollback as the TUI follows it: each change of the plan in apply order with
-//! its state, updated from the engine's events, then the engine's report. The keys of the
-//! progress and result views, and what the result does to the rest of the state.
+//! its state, updated from the engine's events, then the engine's report, and what the result
+//! does to the rest of the state. The keys of the progress and result views are in `keys`.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+mod keys;
+
 use time::OffsetDateTime;
 
+pub use keys::{on_key, quit_or_ask};
+
 use super::msg::Effect;
-use super::state::{Message, Scanned, State};
-use super::{journal, update, view};
+use super::state::{Scanned, State};
+use super::update;
 use crate::apply::{self, ApplyEvent, ApplyReport, ChangeOutcome};
 use crate::plan::{Change, Plan};
 
@@ -234,99 +237,10 @@ pub fn done(
     effects
 }
 
-/// Ctrl-C quits, except while an apply or rollback runs: the first one says what quitting
-/// would leave behind, a second one quits anyway.
-pub fn quit_or_ask(state: &mut State) -> Vec<Effect> {
-    let Some(run) = state.run.as_mut().filter(|r| r.is_running()) else {
-        return vec![Effect::Quit];
-    };
-    if run.quit_asked {
-        tracing::warn!("quitting while an apply runs");
-        return vec![Effect::Quit];
-    }
-    run.quit_asked = true;
-    let what = what(&run.action);
-    state.message = Some(Message::error(format!(
-        "{what} is running: quitting now leaves it half-way (the journal keeps what was done: \
-         J lists it and u undoes it after a restart). Press Ctrl-C again to quit anyway, or wait"
-    )));
-    Vec::new()
-}
-
-/// Keys while the progress or the result is shown (Ctrl-C and help are handled before).
-pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
-    let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
-    let Some(run) = state.run.as_mut() else {
-        return Vec::new();
-    };
-    run.quit_asked = false;
-    let running = run.is_running();
-    match key.code {
-        KeyCode::Char('?') => state.help = true,
-        KeyCode::Char('j') | KeyCode::Down => scroll_by(state, 1),
-        KeyCode::Char('k') | KeyCode::Up => scroll_by(state, -1),
-        KeyCode::Char('d') if ctrl => scroll_page(state, 1),
-        KeyCode::Char('u') if ctrl => scroll_page(state, -1),
-        KeyCode::PageDown | KeyCode::Char(' ') => scroll_page(state, 1),
-        KeyCode::PageUp => scroll_page(state, -1),
-        KeyCode::Char('g') | KeyCode::Home => scroll_by(state, isize::MIN / 2),
-        KeyCode::Char('G') | KeyCode::End => scroll_by(state, isize::MAX / 2),
-        KeyCode::Char('q') if running => {
-            let what = what(&run.action);
-            state.message = Some(Message::warn(format!(
-                "{what} is running: q waits for its result, so that it is not left half-way \
-                 (the journal records each change); Ctrl-C twice quits anyway"
-            )));
-        }
-        KeyCode::Char('r') | KeyCode::Esc | KeyCode::Enter | KeyCode::Char('J') if running => {
-            let what = what(&run.action);
-            state.message = Some(Message::warn(format!(
-                "{what} is running: wait for its result"
-            )));
-        }
-        KeyCode::Char('q') => return vec![Effect::Quit],
-        KeyCode::Esc | KeyCode::Enter => close(state),
-        KeyCode::Char('r') => {
-            close(state);
-            return update::start_scan(state);
-        }
-        KeyCode::Char('J') => {
-            close(state);
-            if state.journal.is_none() {
-                return journal::open(state);
-            }
-        }
-        _ => {}
-    }
-    Vec::new()
-}
-
 /// "an apply" or "a rollback".
 pub fn what(action: &Action) -> &'static str {
     match action {
         Action::Apply => "an apply",
         Action::Rollback { .. } => "a rollback",
-    }
-}
-
-/// Leave the result: back to the wizard or the journal view it was started from.
-fn close(state: &mut State) {
-    state.run = None;
-}
-
-fn scroll_page(state: &mut State, direction: isize) {
-    let page = view::run::viewport(state).1.saturating_sub(1).max(1);
-    scroll_by(state, direction * page as isize);
-}
-
-fn scroll_by(state: &mut State, delta: isize) {
-    let (width, height) = view::run::viewport(state);
-    let total = view::run::lines(state, width).len();
-    let max = total.saturating_sub(usize::from(height));
-    if let Some(run) = state.run.as_mut() {
-        let to = usize::from(run.scroll)
-            .saturating_add_signed(delta)
-            .min(max);
-        run.scroll = to.min(usize::from(u16::MAX)) as u16;
     }
 }
