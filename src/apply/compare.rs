@@ -53,7 +53,9 @@ pub fn took_effect(posture: &Posture, change: &Change, applied: &Applied) -> Res
         (Change::AuthorizeIngress { .. } | Change::RestoreIngress { .. }, Now::Rules(rules)) => {
             match applied {
                 Applied::RuleAdded { rule_id } => rules.iter().any(|r| &r.rule_id == rule_id),
-                _ => wanted_rule(change).is_some_and(|w| rules.iter().any(|r| same_rule(r, &w))),
+                _ => change
+                    .added_rule()
+                    .is_some_and(|w| rules.iter().any(|r| same_rule(r, &w))),
             }
         }
         (Change::RevokeIngress { expected, .. }, Now::Rules(rules)) => {
@@ -177,7 +179,7 @@ fn differs(posture: &Posture, change: &Change, now: &Now) -> Option<String> {
             })
         }
         (Change::AuthorizeIngress { .. } | Change::RestoreIngress { .. }, Now::Rules(rules)) => {
-            let wanted = wanted_rule(change)?;
+            let wanted = change.added_rule()?;
             rules.iter().find(|r| same_rule(r, &wanted)).map(|r| {
                 format!(
                     "a rule allowing {} from {} exists already ({})",
@@ -215,30 +217,6 @@ fn differs(posture: &Posture, change: &Change, now: &Now) -> Option<String> {
             )
         }),
         _ => Some(format!("{at}: {} in {}", now.describe(), posture.account)),
-    }
-}
-
-/// The rule an authorize or restore adds.
-fn wanted_rule(change: &Change) -> Option<IngressRule> {
-    match change {
-        Change::AuthorizeIngress {
-            source_group_id,
-            port,
-            description,
-            ..
-        } => Some(IngressRule {
-            rule_id: String::new(),
-            protocol: "tcp".into(),
-            from_port: Some(*port),
-            to_port: Some(*port),
-            source: RuleSource::Group {
-                group_id: source_group_id.clone(),
-                owner_id: None,
-            },
-            description: Some(description.clone()),
-        }),
-        Change::RestoreIngress { rule, .. } => Some(rule.clone()),
-        _ => None,
     }
 }
 

@@ -12,7 +12,7 @@
 //! apply, which the operator had.
 
 use crate::cloud::Applied;
-use crate::model::{AuthorizationType, IngressRule, RuleSource};
+use crate::model::{AuthorizationType, IngressRule};
 use crate::plan::{Change, Plan, StepPlan, StepState};
 use crate::policy::Policy;
 
@@ -162,32 +162,18 @@ fn undo(
                 .as_deref()
                 .map_or_else(|| Policy::full_access().to_json_string(), sendable),
         },
-        Change::AuthorizeIngress {
-            group_id,
-            source_group_id,
-            port,
-            description,
-        } => Change::RevokeIngress {
-            group_id: group_id.clone(),
-            expected: IngressRule {
-                rule_id: added_rule(result, change)?,
-                protocol: "tcp".into(),
-                from_port: Some(*port),
-                to_port: Some(*port),
-                source: RuleSource::Group {
-                    group_id: source_group_id.clone(),
-                    owner_id: None,
+        Change::AuthorizeIngress { group_id, .. } | Change::RestoreIngress { group_id, .. } => {
+            let rule = change
+                .added_rule()
+                .expect("authorize and restore add a rule");
+            Change::RevokeIngress {
+                group_id: group_id.clone(),
+                expected: IngressRule {
+                    rule_id: added_rule(result, change)?,
+                    ..rule
                 },
-                description: Some(description.clone()),
-            },
-        },
-        Change::RestoreIngress { group_id, rule } => Change::RevokeIngress {
-            group_id: group_id.clone(),
-            expected: IngressRule {
-                rule_id: added_rule(result, change)?,
-                ..rule.clone()
-            },
-        },
+            }
+        }
         Change::RevokeIngress { group_id, expected } => Change::RestoreIngress {
             group_id: group_id.clone(),
             rule: expected.clone(),

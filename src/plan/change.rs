@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{AuthorizationType, IngressRule};
+use crate::model::{AuthorizationType, IngressRule, RuleSource};
 use crate::steps::Control;
 
 /// A method of an API, by resource id and verb (with its path, for people).
@@ -142,6 +142,35 @@ impl Change {
                 rule.source.describe()
             ),
             Self::Redeploy { api_id, stage, .. } => format!("redeploy stage {stage} of {api_id}"),
+        }
+    }
+
+    /// The rule an `AuthorizeIngress` or `RestoreIngress` adds, as far as the change knows it:
+    /// no rule id yet (AWS gives one), and the source group's owner as given (`None` for an
+    /// authorize).
+    pub fn added_rule(&self) -> Option<IngressRule> {
+        match self {
+            Self::AuthorizeIngress {
+                source_group_id,
+                port,
+                description,
+                ..
+            } => Some(IngressRule {
+                rule_id: String::new(),
+                protocol: "tcp".into(),
+                from_port: Some(*port),
+                to_port: Some(*port),
+                source: RuleSource::Group {
+                    group_id: source_group_id.clone(),
+                    owner_id: None,
+                },
+                description: Some(description.clone()),
+            }),
+            Self::RestoreIngress { rule, .. } => Some(IngressRule {
+                rule_id: String::new(),
+                ..rule.clone()
+            }),
+            _ => None,
         }
     }
 

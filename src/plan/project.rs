@@ -58,53 +58,40 @@ fn apply(p: &mut Posture, change: &Change) {
         Change::AuthorizeIngress {
             group_id,
             source_group_id,
-            port,
-            description,
+            ..
         } => {
             let owner = p
                 .security_group(source_group_id)
                 .map(|g| g.owner_id.to_string());
-            if let Some(rules) = p
-                .security_groups
-                .iter_mut()
-                .find(|g| &g.id == group_id)
-                .and_then(|g| g.ingress.as_mut())
-            {
-                rules.push(IngressRule {
-                    rule_id: format!("sgr-planned-{source_group_id}"),
-                    protocol: "tcp".into(),
-                    from_port: Some(*port),
-                    to_port: Some(*port),
-                    source: RuleSource::Group {
-                        group_id: source_group_id.clone(),
-                        owner_id: owner,
-                    },
-                    description: Some(description.clone()),
-                });
+            if let (Some(rules), Some(mut rule)) = (rules_of(p, group_id), change.added_rule()) {
+                rule.rule_id = format!("sgr-planned-{source_group_id}");
+                rule.source = RuleSource::Group {
+                    group_id: source_group_id.clone(),
+                    owner_id: owner,
+                };
+                rules.push(rule);
             }
         }
         Change::RevokeIngress { group_id, expected } => {
-            if let Some(rules) = p
-                .security_groups
-                .iter_mut()
-                .find(|g| &g.id == group_id)
-                .and_then(|g| g.ingress.as_mut())
-            {
+            if let Some(rules) = rules_of(p, group_id) {
                 rules.retain(|r| r.rule_id != expected.rule_id);
             }
         }
         Change::RestoreIngress { group_id, rule } => {
-            if let Some(rules) = p
-                .security_groups
-                .iter_mut()
-                .find(|g| &g.id == group_id)
-                .and_then(|g| g.ingress.as_mut())
-            {
+            if let Some(rules) = rules_of(p, group_id) {
                 rules.push(rule.clone());
             }
         }
         Change::Redeploy { .. } => {}
     }
+}
+
+/// The ingress rules of a group, when the group and its rules were read.
+fn rules_of<'a>(p: &'a mut Posture, group_id: &str) -> Option<&'a mut Vec<IngressRule>> {
+    p.security_groups
+        .iter_mut()
+        .find(|g| g.id == group_id)
+        .and_then(|g| g.ingress.as_mut())
 }
 
 #[cfg(test)]

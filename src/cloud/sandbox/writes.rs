@@ -112,23 +112,16 @@ pub(super) fn apply(
         Change::AuthorizeIngress {
             group_id,
             source_group_id,
-            port,
-            description,
+            ..
         } => {
             let owner = p
                 .security_group(source_group_id)
                 .map(|g| g.owner_id.to_string())
                 .ok_or_else(|| invalid(no_group(source_group_id)))?;
-            let rule = IngressRule {
-                rule_id: String::new(),
-                protocol: "tcp".into(),
-                from_port: Some(*port),
-                to_port: Some(*port),
-                source: RuleSource::Group {
-                    group_id: source_group_id.clone(),
-                    owner_id: Some(owner),
-                },
-                description: Some(description.clone()),
+            let mut rule = change.added_rule().expect("an authorize adds a rule");
+            rule.source = RuleSource::Group {
+                group_id: source_group_id.clone(),
+                owner_id: Some(owner),
             };
             add_rule(p, group_id, rule, fresh).map_err(invalid)
         }
@@ -147,11 +140,7 @@ pub(super) fn apply(
                 .security_groups
                 .iter_mut()
                 .find(|g| &g.id == group_id)
-                .ok_or_else(|| {
-                    invalid(format!(
-                        "InvalidGroup.NotFound: The security group '{group_id}' does not exist"
-                    ))
-                })?;
+                .ok_or_else(|| invalid(no_group(group_id)))?;
             let rules = group.ingress.get_or_insert_with(Vec::new);
             let before = rules.len();
             rules.retain(|r| r.rule_id != expected.rule_id);
