@@ -5,6 +5,10 @@
 
 mod support;
 
+/// The writes a rollback makes, on both targets.
+#[path = "cloud_writes/rollback.rs"]
+mod rollback;
+
 use aws_sdk_apigateway::operation::create_deployment::CreateDeploymentOutput;
 use aws_sdk_ec2::operation::authorize_security_group_ingress::AuthorizeSecurityGroupIngressOutput;
 use aws_sdk_ec2::types::SecurityGroupRule;

@@ -36,6 +36,11 @@ impl IdMap {
             })
     }
 
+    /// Moto's id for a fixture id, if the fixture has it.
+    pub fn get(&self, fixture_id: &str) -> Option<&str> {
+        self.to_moto.get(fixture_id).map(String::as_str)
+    }
+
     /// The fixture id that moto's id stands for.
     pub fn fixture(&self, moto_id: &str) -> Option<&str> {
         self.to_moto

@@ -22,6 +22,10 @@ What this adds to moto 5.2.5 (pinned in requirements.txt because of it):
   as AWS does.
 * EC2 `DescribeSecurityGroupRules` returns the description of every rule: moto 5.2.5 keeps
   it only for CIDR rules and drops it for rules that reference a group or a prefix list.
+* EC2 compares rules as AWS does when it refuses a duplicate (InvalidPermission.Duplicate):
+  by protocol, ports and peer, never by description. moto 5.2.5 compares a rule that
+  references a group by its whole source-group entry, description included, so it would add
+  the same rule again under another description (`SecurityGroupRule.__eq__`).
 
 The account id: moto answers every request as the account in the MOTO_ACCOUNT_ID
 environment variable (moto.core.responses.BaseResponse.get_current_account reads it on each
@@ -119,6 +123,28 @@ def _patch_rule_descriptions() -> None:
     SecurityGroupRule.description = property(description)  # type: ignore[assignment,method-assign]
 
 
+def _patch_rule_identity() -> None:
+    from moto.ec2.models.security_groups import SecurityGroupRule
+
+    def peer(rule: SecurityGroupRule) -> dict[str, str]:
+        return {k: v for k, v in rule.source_group.items() if k != "Description"}
+
+    def same_rule(self: SecurityGroupRule, other: SecurityGroupRule) -> bool:
+        # moto's own comparison, with the source group's description left out.
+        if self.ip_protocol != other.ip_protocol:
+            return False
+        for key in ("CidrIp", "CidrIpv6"):
+            if key in self.ip_range and self.ip_range.get(key) != other.ip_range.get(key):
+                return False
+        if peer(self) != peer(other) or self.prefix_list_id != other.prefix_list_id:
+            return False
+        if self.ip_protocol != "-1":
+            return (self.from_port, self.to_port) == (other.from_port, other.to_port)
+        return True
+
+    SecurityGroupRule.__eq__ = same_rule  # type: ignore[method-assign,assignment]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
@@ -142,6 +168,7 @@ def main() -> None:
 
     _patch_update_method()
     _patch_rule_descriptions()
+    _patch_rule_identity()
 
     app = DomainDispatcherApplication(create_backend_app)
     server = make_server(
