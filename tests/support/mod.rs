@@ -5,12 +5,18 @@
 //! - [`ids`]: the map from the fixture's ids to moto's, and postures translated through it.
 //! - [`mocks`]: SDK clients answered by `aws-smithy-mocks` rules, for what moto cannot do
 //!   (paging, denied calls, throttling); [`world`]: a small account answered by such mocks.
+//! - [`account`]: one scenario on both the sandbox and moto seeded with the lab;
+//!   [`normal`]: postures and findings as two reads of the same account compare;
+//!   [`scenario`]: the lab's ids, plans for one API, engines and journals for apply tests.
 #![allow(dead_code, unused_imports)]
 
+pub mod account;
 pub mod ids;
 pub mod keys;
 pub mod mocks;
 pub mod moto;
+pub mod normal;
+pub mod scenario;
 pub mod world;
 
 use std::path::PathBuf;

@@ -1,0 +1,246 @@
+//! One account a scenario runs on, written once for both: the sandbox, or moto seeded with
+//! the lab. Each gives the cloud the engine writes through, its ids for the lab's resources,
+//! and a way around that cloud for the changes "someone else" makes (the sandbox's own
+//! writes, or the SDK clients called directly on moto).
+//!
+//! ```ignore
+//! for mut account in Account::all().await {
+//!     let orders = account.id(ORDERS);
+//!     let start = account.read().await;
+//!     // ... apply, compare ...
+//!     account.fresh(); // the lab again, for the next run
+//! }
+//! ```
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use aws_sdk_apigateway::types::{Op, PatchOperation};
+use aws_sdk_ec2::types::{IpPermission, UserIdGroupPair};
+use ztharden::cloud::aws::{AwsClients, AwsCloud};
+use ztharden::cloud::sandbox::SandboxCloud;
+use ztharden::cloud::{Applied, Cloud, CloudError, CloudLabel, NoProgress, Progress};
+use ztharden::model::Posture;
+use ztharden::plan::Change;
+
+use super::{IdMap, Moto};
+
+/// The sandbox, or moto seeded with the lab.
+pub struct Account {
+    pub name: &'static str,
+    cloud: Arc<dyn Cloud>,
+    backend: Backend,
+}
+
+enum Backend {
+    Sandbox(Arc<SandboxCloud>),
+    Moto(Box<MotoBackend>),
+}
+
+struct MotoBackend {
+    moto: Moto,
+    ids: IdMap,
+    /// For the changes made around the adapter.
+    clients: AwsClients,
+}
+
+impl Account {
+    /// The built-in lab, in memory.
+    pub fn sandbox() -> Self {
+        let sandbox = Arc::new(SandboxCloud::lab());
+        Self {
+            name: "sandbox",
+            cloud: sandbox.clone(),
+            backend: Backend::Sandbox(sandbox),
+        }
+    }
+
+    /// A moto server seeded with the lab; `None` when moto is unavailable and not required.
+    pub async fn moto() -> Option<Self> {
+        let moto = Moto::start()?;
+        let ids = moto.seed();
+        let clients = moto.clients().await;
+        let cloud: Arc<dyn Cloud> = Arc::new(Unpaced {
+            clients: clients.clone(),
+            label: CloudLabel::Aws {
+                profile: None,
+                endpoint_url: Some(moto.url.clone()),
+            },
+        });
+        Some(Self {
+            name: "moto",
+            cloud,
+            backend: Backend::Moto(Box::new(MotoBackend { moto, ids, clients })),
+        })
+    }
+
+    /// The sandbox, then moto when it is available.
+    pub async fn all() -> Vec<Self> {
+        let mut accounts = vec![Self::sandbox()];
+        accounts.extend(Self::moto().await);
+        accounts
+    }
+
+    /// The cloud the engine writes through.
+    pub fn cloud(&self) -> Arc<dyn Cloud> {
+        self.cloud.clone()
+    }
+
+    /// This account's id for a lab id.
+    pub fn id(&self, lab_id: &str) -> String {
+        match &self.backend {
+            Backend::Sandbox(_) => lab_id.to_string(),
+            Backend::Moto(m) => m.ids.moto(lab_id).to_string(),
+        }
+    }
+
+    /// The posture, with this account's ids; a read that fails or has gaps fails the test.
+    pub async fn read(&self) -> Posture {
+        let p = self
+            .cloud
+            .read_posture(&NoProgress)
+            .await
+            .unwrap_or_else(|e| panic!("{}: read: {e}{}", self.name, self.log()));
+        assert!(p.gaps.is_empty(), "{}: {:#?}", self.name, p.gaps);
+        p
+    }
+
+    /// Back to the lab as the fixture has it (moto: emptied and seeded again, with new ids).
+    pub fn fresh(&mut self) {
+        match &mut self.backend {
+            Backend::Sandbox(sandbox) => {
+                *sandbox = Arc::new(SandboxCloud::lab());
+                self.cloud = sandbox.clone();
+            }
+            Backend::Moto(m) => {
+                m.moto.reset();
+                m.ids = m.moto.seed();
+            }
+        }
+    }
+
+    /// The moto server's log, for failure messages (empty for the sandbox).
+    pub fn log(&self) -> String {
+        match &self.backend {
+            Backend::Sandbox(_) => String::new(),
+            Backend::Moto(m) => format!("\n--- moto log ---\n{}", m.moto.log()),
+        }
+    }
+
+    /// Makes `change` the way someone outside ztharden would: not through the cloud under
+    /// test. The `expected` values of the change are not looked at.
+    pub async fn out_of_band(&self, change: &Change) {
+        let done = match &self.backend {
+            Backend::Sandbox(sandbox) => sandbox
+                .apply(change)
+                .await
+                .map(drop)
+                .map_err(|e| e.to_string()),
+            Backend::Moto(m) => sdk_write(&m.clients, change).await,
+        };
+        if let Err(e) = done {
+            panic!("{}: out of band: {}: {e}", self.name, change.summary());
+        }
+    }
+}
+
+/// The AWS adapter, with a new `AwsCloud` for each call. An `AwsCloud` paces its
+/// `GetResources` calls to API Gateway's account quota (5 per 2 seconds, see
+/// `ztharden::cloud::pace`), which a read of the lab uses 3 of: moto has no quota, and the
+/// scenarios read the account over and over. Each call still goes through the adapter's
+/// own reads and writes, paced within itself.
+struct Unpaced {
+    clients: AwsClients,
+    label: CloudLabel,
+}
+
+impl Unpaced {
+    fn adapter(&self) -> AwsCloud {
+        AwsCloud::from_clients(self.clients.clone(), self.label.clone())
+    }
+}
+
+#[async_trait]
+impl Cloud for Unpaced {
+    fn label(&self) -> CloudLabel {
+        self.label.clone()
+    }
+
+    async fn read_posture(&self, progress: &dyn Progress) -> Result<Posture, CloudError> {
+        self.adapter().read_posture(progress).await
+    }
+
+    async fn apply(&self, change: &Change) -> Result<Applied, CloudError> {
+        self.adapter().apply(change).await
+    }
+}
+
+/// `change` made by calling the SDK directly (moto), for the kinds of change a drift can be.
+async fn sdk_write(clients: &AwsClients, change: &Change) -> Result<(), String> {
+    let patch = |path: &str, value: &str| {
+        PatchOperation::builder()
+            .op(Op::Replace)
+            .path(path)
+            .value(value)
+            .build()
+    };
+    match change {
+        Change::SetResourcePolicy { api_id, new, .. } => clients
+            .apigateway
+            .update_rest_api()
+            .rest_api_id(api_id)
+            .patch_operations(patch("/policy", new))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| format!("{e:?}")),
+        Change::SetMethodAuthorization { method, new, .. } => clients
+            .apigateway
+            .update_method()
+            .rest_api_id(&method.api_id)
+            .resource_id(&method.resource_id)
+            .http_method(&method.http_method)
+            .patch_operations(patch("/authorizationType", new.as_str()))
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| format!("{e:?}")),
+        Change::RevokeIngress { group_id, expected } => clients
+            .ec2
+            .revoke_security_group_ingress()
+            .group_id(group_id)
+            .security_group_rule_ids(&expected.rule_id)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| format!("{e:?}")),
+        Change::AuthorizeIngress {
+            group_id,
+            source_group_id,
+            port,
+            description,
+        } => {
+            let permission = IpPermission::builder()
+                .ip_protocol("tcp")
+                .from_port(*port)
+                .to_port(*port)
+                .user_id_group_pairs(
+                    UserIdGroupPair::builder()
+                        .group_id(source_group_id)
+                        .description(description)
+                        .build(),
+                )
+                .build();
+            clients
+                .ec2
+                .authorize_security_group_ingress()
+                .group_id(group_id)
+                .ip_permissions(permission)
+                .send()
+                .await
+                .map(drop)
+                .map_err(|e| format!("{e:?}"))
+        }
+        other => Err(format!("not made out of band: {}", other.summary())),
+    }
+}
