@@ -88,14 +88,18 @@ impl Engine {
     }
 
     /// The plan that rolls back `journal` (to show before confirming).
+    ///
+    /// What earlier rollbacks of the same journal undid is left out: after a rollback that
+    /// stopped at a failure, the next one undoes only the rest.
     pub fn rollback_plan(&self, journal: &Journal) -> Result<Plan, ApplyError> {
-        if let Some(by) = self.rolled_back_by(journal.id())? {
-            return Err(ApplyError::NothingToRollBack(format!(
-                "journal {} was rolled back already (journal {by})",
-                journal.id()
-            )));
+        let (undone, by) = self.undone(journal.id())?;
+        match inverse(journal, &now(), &undone) {
+            Err(e) if !by.is_empty() => Err(ApplyError::NothingToRollBack(format!(
+                "{e} (rolled back by journal {})",
+                by.join(", ")
+            ))),
+            other => other.map_err(ApplyError::NothingToRollBack),
         }
-        inverse(journal, &now()).map_err(ApplyError::NothingToRollBack)
     }
 
     /// Rolls back what `journal` applied, through the same checks as an apply.
@@ -117,19 +121,28 @@ impl Engine {
         .await
     }
 
-    /// The rollback that completed for journal `id`, if any.
-    fn rolled_back_by(&self, id: &str) -> Result<Option<String>, ApplyError> {
-        let listing = journal::list(&self.state_dir).map_err(|error| ApplyError::Journal {
+    /// The changes that earlier rollbacks of journal `id` applied, and those rollbacks' ids.
+    fn undone(&self, id: &str) -> Result<(Vec<Change>, Vec<String>), ApplyError> {
+        let journal_error = |error| ApplyError::Journal {
             error,
             after_write: false,
-        })?;
-        Ok(listing
+        };
+        let listing = journal::list(&self.state_dir).map_err(journal_error)?;
+        let mut undone = Vec::new();
+        let mut by = Vec::new();
+        for entry in listing
             .entries
-            .into_iter()
-            .find(|e| {
-                e.rolls_back.as_deref() == Some(id) && e.outcome == Some(ApplyOutcome::Complete)
-            })
-            .map(|e| e.id))
+            .iter()
+            .filter(|e| e.rolls_back.as_deref() == Some(id))
+        {
+            let rollback = journal::load_id(&self.state_dir, &entry.id).map_err(journal_error)?;
+            let applied = rollback.applied_changes();
+            if !applied.is_empty() {
+                by.push(entry.id.clone());
+            }
+            undone.extend(applied.into_iter().map(|r| r.change.clone()));
+        }
+        Ok((undone, by))
     }
 
     async fn run(

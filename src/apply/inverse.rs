@@ -18,8 +18,9 @@ use crate::policy::Policy;
 
 use super::journal::{ChangeOutcome, Journal, JournalKind};
 
-/// The plan that undoes what `journal` applied, or why there is nothing to undo.
-pub fn inverse(journal: &Journal, created_at: &str) -> Result<Plan, String> {
+/// The plan that undoes what `journal` applied, except the undoing changes in `undone`
+/// (applied by earlier rollbacks of it), or why there is nothing to undo.
+pub fn inverse(journal: &Journal, created_at: &str, undone: &[Change]) -> Result<Plan, String> {
     let header = &journal.header;
     let applied = journal.applied_changes();
     if applied.is_empty() {
@@ -45,6 +46,9 @@ pub fn inverse(journal: &Journal, created_at: &str) -> Result<Plan, String> {
             .find(|b| b.index == record.index)
             .map(|b| &b.found);
         let undo = undo(&record.change, result, before, &header.id)?;
+        if undone.contains(&undo) {
+            continue;
+        }
         let control = step_of(&header.plan, record.index);
         match steps.iter_mut().find(|s| s.control == control) {
             Some(step) => step.changes.push(undo),
@@ -57,6 +61,12 @@ pub fn inverse(journal: &Journal, created_at: &str) -> Result<Plan, String> {
                 verdicts: Vec::new(),
             }),
         }
+    }
+    if steps.is_empty() {
+        return Err(format!(
+            "every change journal {} applied was rolled back already",
+            header.id
+        ));
     }
     if let Some(step) = steps.iter_mut().find(|s| {
         s.changes

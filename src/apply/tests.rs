@@ -360,3 +360,56 @@ async fn a_redeploy_of_a_stage_that_does_not_exist_is_drift() {
         "{drifted:?}"
     );
 }
+
+#[tokio::test]
+async fn a_rollback_stopped_at_a_failure_is_finished_by_the_next_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Arc::new(SandboxCloud::lab());
+    let start = read(sandbox.as_ref()).await;
+    let plan = orders_plan(&start);
+    let total = plan.changes().count();
+    let report = engine(sandbox.clone(), &dir)
+        .apply(&plan, &NoProgress)
+        .await
+        .unwrap();
+    let journal = load_id(dir.path(), &report.journal_id).unwrap();
+
+    let faulty = Arc::new(FaultyCloud::new(
+        sandbox.clone(),
+        FaultPlan::none().fail_write(3),
+    ));
+    let first = engine(faulty, &dir)
+        .rollback(&journal, &NoProgress)
+        .await
+        .unwrap();
+    assert_eq!(first.outcome, ApplyOutcome::StoppedAtFailure);
+    assert_eq!(first.applied(), 2);
+
+    let rest = engine(sandbox.clone(), &dir)
+        .rollback_plan(&journal)
+        .unwrap();
+    assert_eq!(rest.changes().count(), total - 2);
+    let second = engine(sandbox.clone(), &dir)
+        .rollback(&journal, &NoProgress)
+        .await
+        .unwrap();
+    assert_eq!(
+        second.outcome,
+        ApplyOutcome::Complete,
+        "{:?}",
+        second.results
+    );
+    assert_eq!(second.applied(), total - 2);
+    assert_eq!(comparable(read(sandbox.as_ref()).await), comparable(start));
+
+    let err = engine(sandbox, &dir)
+        .rollback(&journal, &NoProgress)
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(matches!(err, ApplyError::NothingToRollBack(_)), "{text}");
+    assert!(
+        text.contains(&first.journal_id) && text.contains(&second.journal_id),
+        "{text}"
+    );
+}
