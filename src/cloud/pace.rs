@@ -26,7 +26,7 @@ impl Pacer {
         Self {
             limit,
             window,
-            sent: Mutex::new(VecDeque::with_capacity(limit)),
+            sent: Mutex::new(VecDeque::with_capacity(limit.min(64))),
         }
     }
 

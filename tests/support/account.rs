@@ -13,13 +13,13 @@
 //! ```
 
 use std::sync::Arc;
+use std::time::Duration;
 
-use async_trait::async_trait;
 use aws_sdk_apigateway::types::{Op, PatchOperation};
 use aws_sdk_ec2::types::{IpPermission, UserIdGroupPair};
-use ztharden::cloud::aws::{AwsClients, AwsCloud};
+use ztharden::cloud::aws::{AwsClients, AwsCloud, Pacer};
 use ztharden::cloud::sandbox::SandboxCloud;
-use ztharden::cloud::{Applied, Cloud, CloudError, CloudLabel, NoProgress, Progress};
+use ztharden::cloud::{Cloud, CloudLabel, NoProgress};
 use ztharden::model::Posture;
 use ztharden::plan::Change;
 
@@ -60,13 +60,16 @@ impl Account {
         let moto = Moto::start()?;
         let ids = moto.seed();
         let clients = moto.clients().await;
-        let cloud: Arc<dyn Cloud> = Arc::new(Unpaced {
-            clients: clients.clone(),
-            label: CloudLabel::Aws {
-                profile: None,
-                endpoint_url: Some(moto.url.clone()),
-            },
-        });
+        // moto has no quota, and the scenarios read the account over and over: the adapter
+        // is not held to API Gateway's `GetResources` quota here.
+        let label = CloudLabel::Aws {
+            profile: None,
+            endpoint_url: Some(moto.url.clone()),
+        };
+        let cloud: Arc<dyn Cloud> = Arc::new(
+            AwsCloud::from_clients(clients.clone(), label)
+                .with_pacer(Pacer::new(usize::MAX, Duration::ZERO)),
+        );
         Some(Self {
             name: "moto",
             cloud,
@@ -141,37 +144,6 @@ impl Account {
         if let Err(e) = done {
             panic!("{}: out of band: {}: {e}", self.name, change.summary());
         }
-    }
-}
-
-/// The AWS adapter, with a new `AwsCloud` for each call. An `AwsCloud` paces its
-/// `GetResources` calls to API Gateway's account quota (5 per 2 seconds, see
-/// `ztharden::cloud::pace`), which a read of the lab uses 3 of: moto has no quota, and the
-/// scenarios read the account over and over. Each call still goes through the adapter's
-/// own reads and writes, paced within itself.
-struct Unpaced {
-    clients: AwsClients,
-    label: CloudLabel,
-}
-
-impl Unpaced {
-    fn adapter(&self) -> AwsCloud {
-        AwsCloud::from_clients(self.clients.clone(), self.label.clone())
-    }
-}
-
-#[async_trait]
-impl Cloud for Unpaced {
-    fn label(&self) -> CloudLabel {
-        self.label.clone()
-    }
-
-    async fn read_posture(&self, progress: &dyn Progress) -> Result<Posture, CloudError> {
-        self.adapter().read_posture(progress).await
-    }
-
-    async fn apply(&self, change: &Change) -> Result<Applied, CloudError> {
-        self.adapter().apply(change).await
     }
 }
 

@@ -114,6 +114,13 @@ impl AwsCloud {
         }
     }
 
+    /// The same cloud with another pacer for `GetResources`: for an account whose quota was
+    /// raised, or an emulator that has none (`Pacer::new(usize::MAX, Duration::ZERO)`).
+    pub fn with_pacer(mut self, pacer: Pacer) -> Self {
+        self.pacer = Arc::new(pacer);
+        self
+    }
+
     /// The region the clients talk to.
     pub fn region(&self) -> &Region {
         &self.clients.region
