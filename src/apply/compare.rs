@@ -78,6 +78,40 @@ pub fn took_effect(posture: &Posture, change: &Change, applied: &Applied) -> Res
     }
 }
 
+/// What `change` did, judged from `posture` read after a write whose reply was an error:
+/// `Some` when the target holds the change's new value (so the write reached AWS), with
+/// what AWS would have answered (the new rule's id, the stage's new deployment).
+///
+/// The drift check before the write found the target without that value, so finding it now
+/// means the write was made.
+pub fn effect(posture: &Posture, change: &Change) -> Option<Applied> {
+    let now = read(posture, change).ok()?;
+    match (change, &now) {
+        (Change::AuthorizeIngress { .. } | Change::RestoreIngress { .. }, Now::Rules(rules)) => {
+            let wanted = change.added_rule()?;
+            rules
+                .iter()
+                .find(|r| same_rule(r, &wanted) && r.description == wanted.description)
+                .map(|r| Applied::RuleAdded {
+                    rule_id: r.rule_id.clone(),
+                })
+        }
+        (
+            Change::Redeploy {
+                expected_deployment_id,
+                ..
+            },
+            Now::Deployment(Some(id)),
+        ) => (Some(id) != expected_deployment_id.as_ref()).then(|| Applied::Deployed {
+            deployment_id: id.clone(),
+        }),
+        (Change::Redeploy { .. }, _) => None,
+        _ => took_effect(posture, change, &Applied::Done)
+            .is_ok()
+            .then_some(Applied::Done),
+    }
+}
+
 /// The live value of a change's target.
 enum Now<'a> {
     Method(&'a Method),

@@ -16,7 +16,7 @@ use std::sync::Arc;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use super::compare::{drift, took_effect};
+use super::compare::{drift, effect, took_effect};
 use super::inverse::inverse;
 use super::journal::{
     self, ApplyOutcome, BeforeValue, ChangeOutcome, Drifted, Journal, JournalError, JournalKind,
@@ -28,7 +28,7 @@ use super::report::{
     ApplyError, ApplyEvent, ApplyProgress, ApplyReport, ChangeResult, Check, ControlStatus,
     Verification,
 };
-use crate::cloud::{Applied, Cloud, CloudError, NoProgress};
+use crate::cloud::{Applied, Cloud, CloudError, CloudErrorKind, NoProgress};
 use crate::model::Posture;
 use crate::plan::{Change, PLAN_VERSION, Plan};
 use crate::steps::{self, Control};
@@ -239,9 +239,7 @@ impl Engine {
             progress.report(ApplyEvent::Started { index });
             let change_outcome = match self.write(index, &changes[index], progress).await {
                 Ok(result) => ChangeOutcome::Applied { result },
-                Err(e) => ChangeOutcome::Failed {
-                    message: e.to_string(),
-                },
+                Err(e) => self.settle(index, &changes[index], e, progress).await,
             };
             let applied = matches!(change_outcome, ChangeOutcome::Applied { .. });
             writer
@@ -280,6 +278,45 @@ impl Engine {
             results,
             verification: Some(verification),
         })
+    }
+
+    /// A write answered with an error that does not prove it was refused (a timeout, a
+    /// server error, or a duplicate after the SDK resent it): the account is read to see
+    /// whether the change was made anyway, so that the journal says exactly what reached AWS.
+    async fn settle(
+        &self,
+        index: usize,
+        change: &Change,
+        error: CloudError,
+        progress: &dyn ApplyProgress,
+    ) -> ChangeOutcome {
+        let message = error.to_string();
+        let unsure = matches!(
+            error.kind,
+            CloudErrorKind::Unreachable | CloudErrorKind::Service | CloudErrorKind::InvalidInput
+        );
+        if !unsure {
+            return ChangeOutcome::Failed { message };
+        }
+        progress.report(ApplyEvent::Checking {
+            index,
+            error: message.clone(),
+        });
+        match self.cloud.read_posture(&NoProgress).await {
+            Ok(now) => match effect(&now, change) {
+                Some(result) => {
+                    tracing::warn!(%message, "the change was made although its call failed");
+                    ChangeOutcome::Applied { result }
+                }
+                None => ChangeOutcome::Failed { message },
+            },
+            Err(e) => ChangeOutcome::Failed {
+                message: format!(
+                    "{message} (whether it reached AWS could not be checked: {e}; refresh and \
+                     look before applying or rolling back again)"
+                ),
+            },
+        }
     }
 
     /// One change: paced, throttling retried with backoff.

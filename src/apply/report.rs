@@ -29,6 +29,9 @@ pub enum ApplyEvent {
         delay: Duration,
         error: String,
     },
+    /// Change `index` failed in a way that does not prove it was not made (e.g. a timeout):
+    /// the account is read to find out.
+    Checking { index: usize, error: String },
     /// Change `index` is done (and journaled).
     Finished {
         index: usize,

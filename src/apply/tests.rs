@@ -413,3 +413,75 @@ async fn a_rollback_stopped_at_a_failure_is_finished_by_the_next_one() {
         "{text}"
     );
 }
+
+#[tokio::test]
+async fn a_write_whose_reply_is_lost_is_found_in_the_account_and_journaled_as_applied() {
+    let plan = orders_plan(&SandboxCloud::lab_posture());
+    let writes = plan.changes().count();
+    for nth in 1..=writes {
+        let dir = tempfile::tempdir().unwrap();
+        let sandbox = Arc::new(SandboxCloud::lab());
+        let start = read(sandbox.as_ref()).await;
+        let faulty = Arc::new(FaultyCloud::new(
+            sandbox.clone(),
+            FaultPlan::none().lose_reply(nth),
+        ));
+        let checking = Mutex::new(0);
+        let report = engine(faulty.clone(), &dir)
+            .apply(&plan, &|e: ApplyEvent| {
+                if matches!(e, ApplyEvent::Checking { .. }) {
+                    *checking.lock().unwrap() += 1;
+                }
+            })
+            .await
+            .unwrap();
+        assert_eq!(report.outcome, ApplyOutcome::Complete, "write {nth}");
+        assert_eq!(*checking.lock().unwrap(), 1, "write {nth}");
+        let journal = load_id(dir.path(), &report.journal_id).unwrap();
+        let journaled: Vec<Change> = journal
+            .applied_changes()
+            .iter()
+            .map(|r| r.change.clone())
+            .collect();
+        assert_eq!(journaled, faulty.applied_changes(), "write {nth}");
+        assert!(report.verification.unwrap().unwrap().all_took_effect());
+        let back = engine(sandbox.clone(), &dir)
+            .rollback(&journal, &NoProgress)
+            .await
+            .unwrap();
+        assert_eq!(back.outcome, ApplyOutcome::Complete, "write {nth}");
+        assert_eq!(
+            comparable(read(sandbox.as_ref()).await),
+            comparable(start),
+            "write {nth}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_write_still_throttled_after_every_retry_stops_the_apply_unmade() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = orders_plan(&SandboxCloud::lab_posture());
+    let faulty = Arc::new(FaultyCloud::new(
+        Arc::new(SandboxCloud::lab()),
+        FaultPlan::none().throttle_every(1, Counting::Writes),
+    ));
+    let report = engine(faulty.clone(), &dir)
+        .apply(&plan, &NoProgress)
+        .await
+        .unwrap();
+    assert_eq!(report.outcome, ApplyOutcome::StoppedAtFailure);
+    let ChangeOutcome::Failed { message } = &report.results[0].outcome else {
+        panic!("{:?}", report.results[0]);
+    };
+    assert!(message.contains("Throttling"), "{message}");
+    assert!(
+        report.results[1..]
+            .iter()
+            .all(|r| r.outcome == ChangeOutcome::NotRun)
+    );
+    assert!(faulty.applied_changes().is_empty());
+    // The drift read, every try of the first write, the verification read: no more.
+    let tries = EngineOptions::quick().retry.attempts as usize;
+    assert_eq!(faulty.calls().len(), 1 + tries + 1);
+}

@@ -90,6 +90,10 @@ impl Progress {
                     duration(*delay)
                 )
             }
+            ApplyEvent::Checking { index, error } => {
+                let (tag, summary) = tag(*index);
+                format!("{tag} checking whether it was made anyway: {summary}: {error}")
+            }
             ApplyEvent::Finished { index, outcome } => {
                 let (tag, summary) = tag(*index);
                 match outcome {

@@ -47,6 +47,8 @@ struct Failure {
     nth: usize,
     over: Counting,
     error: Option<CloudError>,
+    /// Forward the call, then lose the reply: the cloud changed, the caller hears it failed.
+    lose_reply: bool,
 }
 
 /// Which calls a [`FaultyCloud`] refuses. Call numbers start at 1.
@@ -81,7 +83,25 @@ impl FaultPlan {
     /// [`fail_write`](Self::fail_write)). May be called several times.
     pub fn fail(mut self, nth: usize, over: Counting, error: Option<CloudError>) -> Self {
         assert!(nth >= 1, "calls are numbered from 1");
-        self.failures.push(Failure { nth, over, error });
+        self.failures.push(Failure {
+            nth,
+            over,
+            error,
+            lose_reply: false,
+        });
+        self
+    }
+
+    /// Forward the `nth` write, then answer with a timeout as if the reply was lost: the
+    /// wrapped cloud made the change, the caller is told the request timed out.
+    pub fn lose_reply(mut self, nth: usize) -> Self {
+        assert!(nth >= 1, "calls are numbered from 1");
+        self.failures.push(Failure {
+            nth,
+            over: Counting::Writes,
+            error: None,
+            lose_reply: true,
+        });
         self
     }
 
@@ -161,12 +181,17 @@ pub enum Outcome {
     Injected(CloudError),
     /// Refused here as throttled; not forwarded.
     Throttled(CloudError),
+    /// Forwarded and made by the wrapped cloud, but answered here with this error.
+    ReplyLost(Applied, CloudError),
 }
 
 impl Outcome {
     /// Whether the wrapped cloud saw the call.
     pub fn forwarded(&self) -> bool {
-        matches!(self, Self::Read | Self::Applied(_) | Self::Failed(_))
+        matches!(
+            self,
+            Self::Read | Self::Applied(_) | Self::Failed(_) | Self::ReplyLost(..)
+        )
     }
 }
 
@@ -205,6 +230,7 @@ enum Decision {
     Forward,
     Throttle,
     Fail(Option<CloudError>),
+    LoseReply,
 }
 
 impl<C: Cloud + ?Sized> FaultyCloud<C> {
@@ -233,7 +259,7 @@ impl<C: Cloud + ?Sized> FaultyCloud<C> {
     pub fn applied_changes(&self) -> Vec<Change> {
         self.calls()
             .into_iter()
-            .filter(|r| matches!(r.outcome, Outcome::Applied(_)))
+            .filter(|r| matches!(r.outcome, Outcome::Applied(_) | Outcome::ReplyLost(..)))
             .filter_map(|r| r.change)
             .collect()
     }
@@ -260,6 +286,7 @@ impl<C: Cloud + ?Sized> FaultyCloud<C> {
             write: is_write.then_some(c.passed_writes),
         };
         let decision = match self.plan.failure(passed) {
+            Some(f) if f.lose_reply => Decision::LoseReply,
             Some(f) => Decision::Fail(f.error.clone()),
             None => Decision::Forward,
         };
@@ -323,10 +350,12 @@ impl<C: Cloud + ?Sized> Cloud for FaultyCloud<C> {
                 let e = error.unwrap_or_else(|| failed(None, number));
                 (Err(e.clone()), Outcome::Injected(e))
             }
-            Decision::Forward => match self.inner.read_posture(progress).await {
-                Ok(posture) => (Ok(posture), Outcome::Read),
-                Err(e) => (Err(e.clone()), Outcome::Failed(e)),
-            },
+            Decision::Forward | Decision::LoseReply => {
+                match self.inner.read_posture(progress).await {
+                    Ok(posture) => (Ok(posture), Outcome::Read),
+                    Err(e) => (Err(e.clone()), Outcome::Failed(e)),
+                }
+            }
         };
         self.record(number, None, outcome);
         result
@@ -345,6 +374,17 @@ impl<C: Cloud + ?Sized> Cloud for FaultyCloud<C> {
             }
             Decision::Forward => match self.inner.apply(change).await {
                 Ok(applied) => (Ok(applied.clone()), Outcome::Applied(applied)),
+                Err(e) => (Err(e.clone()), Outcome::Failed(e)),
+            },
+            Decision::LoseReply => match self.inner.apply(change).await {
+                Ok(applied) => {
+                    let e = injected(
+                        CloudErrorKind::Unreachable,
+                        Some(change),
+                        "the request timed out".into(),
+                    );
+                    (Err(e.clone()), Outcome::ReplyLost(applied, e))
+                }
                 Err(e) => (Err(e.clone()), Outcome::Failed(e)),
             },
         };

@@ -58,6 +58,7 @@ fn summary(cloud: &FaultyCloud<SandboxCloud>) -> Vec<(usize, String, &'static st
                 Outcome::Failed(_) => "failed",
                 Outcome::Injected(_) => "injected",
                 Outcome::Throttled(_) => "throttled",
+                Outcome::ReplyLost(..) => "reply lost",
             };
             (r.number, r.operation, kind)
         })
@@ -268,4 +269,26 @@ async fn wraps_a_shared_dyn_cloud_and_is_one_itself() {
         inner.read_posture(&NoProgress).await.unwrap(),
         lab_after(&[resource_policy()]).await
     );
+}
+
+#[tokio::test]
+async fn a_lost_reply_makes_the_change_but_answers_with_a_timeout() {
+    let cloud = faulty(FaultPlan::none().lose_reply(2));
+    cloud.apply(&resource_policy()).await.unwrap();
+    let err = cloud.apply(&authorize()).await.unwrap_err();
+    assert_eq!(err.kind, CloudErrorKind::Unreachable);
+    assert!(err.to_string().contains("timed out"), "{err}");
+    cloud.apply(&endpoint_policy()).await.unwrap();
+    assert_eq!(
+        summary(&cloud),
+        vec![
+            row(1, "UpdateRestApi", "applied"),
+            row(2, "AuthorizeSecurityGroupIngress", "reply lost"),
+            row(3, "ModifyVpcEndpoint", "applied"),
+        ]
+    );
+    assert!(cloud.calls()[1].outcome.forwarded());
+    let all = [resource_policy(), authorize(), endpoint_policy()];
+    assert_eq!(cloud.applied_changes(), all.to_vec());
+    assert_eq!(inner_posture(&cloud).await, lab_after(&all).await);
 }

@@ -48,6 +48,8 @@ pub enum ChangeState {
     Sending,
     /// Throttled `n` times so far; tried again after a pause.
     Retrying(u32),
+    /// The call failed in a way that does not prove it was not made: the account is read.
+    Checking,
     Applied,
     /// AWS's message.
     Failed(String),
@@ -63,6 +65,7 @@ impl ChangeState {
             Self::Waiting => "· waiting".into(),
             Self::Sending => "… sending".into(),
             Self::Retrying(n) => format!("↻ retrying ({n})"),
+            Self::Checking => "? checking".into(),
             Self::Applied => "✓ applied".into(),
             Self::Failed(_) => "✗ failed".into(),
             Self::NotRun => "– not run".into(),
@@ -162,6 +165,7 @@ impl Run {
             ApplyEvent::Retrying { index, attempt, .. } => {
                 self.set(index, ChangeState::Retrying(attempt))
             }
+            ApplyEvent::Checking { index, .. } => self.set(index, ChangeState::Checking),
             ApplyEvent::Finished { index, outcome } => self.set(index, ChangeState::of(&outcome)),
             ApplyEvent::Verifying => self.phase = Phase::Verifying,
         }
@@ -187,7 +191,9 @@ impl Run {
                 for state in &mut self.states {
                     *state = match &*state {
                         ChangeState::Waiting => ChangeState::NotRun,
-                        ChangeState::Sending | ChangeState::Retrying(_) => ChangeState::Unknown,
+                        ChangeState::Sending | ChangeState::Retrying(_) | ChangeState::Checking => {
+                            ChangeState::Unknown
+                        }
                         other => other.clone(),
                     };
                 }

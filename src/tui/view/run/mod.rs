@@ -84,7 +84,7 @@ fn state_style(state: &ChangeState, t: Theme) -> Style {
     match state {
         ChangeState::Applied => t.ready(),
         ChangeState::Failed(_) | ChangeState::Unknown => t.error(),
-        ChangeState::Sending | ChangeState::Retrying(_) => t.warn(),
+        ChangeState::Sending | ChangeState::Retrying(_) | ChangeState::Checking => t.warn(),
         ChangeState::Waiting | ChangeState::NotRun => t.dim(),
     }
 }
