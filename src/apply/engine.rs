@@ -17,7 +17,7 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::compare::{drift, effect, took_effect};
-use super::inverse::inverse;
+use super::inverse::{inverse, undo_record};
 use super::journal::{
     self, ApplyOutcome, BeforeValue, ChangeOutcome, Drifted, Journal, JournalError, JournalKind,
     JournalWriter, Start,
@@ -32,6 +32,9 @@ use crate::cloud::{Applied, Cloud, CloudError, CloudErrorKind, NoProgress};
 use crate::model::Posture;
 use crate::plan::{Change, PLAN_VERSION, Plan};
 use crate::steps::{self, Control};
+
+/// How deep rollbacks of rollbacks are followed.
+const MAX_NESTING: usize = 8;
 
 /// Applies plans to one cloud, journaling under one state directory.
 pub struct Engine {
@@ -92,7 +95,7 @@ impl Engine {
     /// What earlier rollbacks of the same journal undid is left out: after a rollback that
     /// stopped at a failure, the next one undoes only the rest.
     pub fn rollback_plan(&self, journal: &Journal) -> Result<Plan, ApplyError> {
-        let (undone, by) = self.undone(journal.id())?;
+        let (undone, by) = self.undone(journal.id(), 0)?;
         match inverse(journal, &now(), &undone) {
             Err(e) if !by.is_empty() => Err(ApplyError::NothingToRollBack(format!(
                 "{e} (rolled back by journal {})",
@@ -121,12 +124,19 @@ impl Engine {
         .await
     }
 
-    /// The changes that earlier rollbacks of journal `id` applied, and those rollbacks' ids.
-    fn undone(&self, id: &str) -> Result<(Vec<Change>, Vec<String>), ApplyError> {
+    /// The changes that rollbacks of journal `id` made and that stayed made (a rollback that
+    /// was itself rolled back had some of its changes undone), and those rollbacks' ids.
+    fn undone(&self, id: &str, depth: usize) -> Result<(Vec<Change>, Vec<String>), ApplyError> {
         let journal_error = |error| ApplyError::Journal {
             error,
             after_write: false,
         };
+        if depth > MAX_NESTING {
+            return Err(ApplyError::InvalidPlan(format!(
+                "journal {id} is a rollback of a rollback more than {MAX_NESTING} deep; undo \
+                 by hand what is still needed"
+            )));
+        }
         let listing = journal::list(&self.state_dir).map_err(journal_error)?;
         let mut undone = Vec::new();
         let mut by = Vec::new();
@@ -136,11 +146,20 @@ impl Engine {
             .filter(|e| e.rolls_back.as_deref() == Some(id))
         {
             let rollback = journal::load_id(&self.state_dir, &entry.id).map_err(journal_error)?;
-            let applied = rollback.applied_changes();
-            if !applied.is_empty() {
+            let (redone, _) = self.undone(&entry.id, depth + 1)?;
+            let kept: Vec<Change> = rollback
+                .applied_changes()
+                .into_iter()
+                .filter(|record| match undo_record(&rollback, record) {
+                    Some(Ok(reverse)) => !redone.contains(&reverse),
+                    _ => true,
+                })
+                .map(|record| record.change.clone())
+                .collect();
+            if !kept.is_empty() {
                 by.push(entry.id.clone());
             }
-            undone.extend(applied.into_iter().map(|r| r.change.clone()));
+            undone.extend(kept);
         }
         Ok((undone, by))
     }

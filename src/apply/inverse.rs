@@ -16,7 +16,7 @@ use crate::model::{AuthorizationType, IngressRule};
 use crate::plan::{Change, Plan, StepPlan, StepState};
 use crate::policy::Policy;
 
-use super::journal::{ChangeOutcome, Journal, JournalKind};
+use super::journal::{ChangeOutcome, ChangeRecord, Journal, JournalKind};
 
 /// The plan that undoes what `journal` applied, except the undoing changes in `undone`
 /// (applied by earlier rollbacks of it), or why there is nothing to undo.
@@ -37,15 +37,10 @@ pub fn inverse(journal: &Journal, created_at: &str, undone: &[Change]) -> Result
     // Undo in the reverse order of the apply; the engine's order puts restored rules before
     // revokes and redeploys last.
     for record in applied.iter().rev() {
-        let ChangeOutcome::Applied { result } = &record.outcome else {
+        let Some(undo) = undo_record(journal, record) else {
             continue;
         };
-        let before = header
-            .before
-            .iter()
-            .find(|b| b.index == record.index)
-            .map(|b| &b.found);
-        let undo = undo(&record.change, result, before, &header.id)?;
+        let undo = undo?;
         if undone.contains(&undo) {
             continue;
         }
@@ -96,6 +91,20 @@ pub fn inverse(journal: &Journal, created_at: &str, undone: &[Change]) -> Result
         inputs,
         steps,
     })
+}
+
+/// The change that undoes `record` of `journal`; `None` when the record is not applied.
+pub fn undo_record(journal: &Journal, record: &ChangeRecord) -> Option<Result<Change, String>> {
+    let ChangeOutcome::Applied { result } = &record.outcome else {
+        return None;
+    };
+    let before = journal
+        .header
+        .before
+        .iter()
+        .find(|b| b.index == record.index)
+        .map(|b| &b.found);
+    Some(undo(&record.change, result, before, &journal.header.id))
 }
 
 /// The control of the step that holds change `index` of the plan.

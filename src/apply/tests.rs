@@ -485,3 +485,43 @@ async fn a_write_still_throttled_after_every_retry_stops_the_apply_unmade() {
     let tries = EngineOptions::quick().retry.attempts as usize;
     assert_eq!(faulty.calls().len(), 1 + tries + 1);
 }
+
+#[tokio::test]
+async fn after_a_stopped_rollback_is_itself_rolled_back_the_apply_rolls_back_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Arc::new(SandboxCloud::lab());
+    let start = read(sandbox.as_ref()).await;
+    let plan = orders_plan(&start);
+    let total = plan.changes().count();
+    let engine_of = |cloud: Arc<dyn Cloud>| engine(cloud, &dir);
+    let apply = engine_of(sandbox.clone())
+        .apply(&plan, &NoProgress)
+        .await
+        .unwrap();
+    let applied = load_id(dir.path(), &apply.journal_id).unwrap();
+    let faulty = Arc::new(FaultyCloud::new(
+        sandbox.clone(),
+        FaultPlan::none().fail_write(3),
+    ));
+    let first = engine_of(faulty)
+        .rollback(&applied, &NoProgress)
+        .await
+        .unwrap();
+    assert_eq!(first.applied(), 2);
+    // Redo what the stopped rollback undid: the hardened state again.
+    let stopped = load_id(dir.path(), &first.journal_id).unwrap();
+    let redo = engine_of(sandbox.clone())
+        .rollback(&stopped, &NoProgress)
+        .await
+        .unwrap();
+    assert_eq!(redo.outcome, ApplyOutcome::Complete);
+    // Nothing of the apply stays undone: the next rollback undoes all of it.
+    let whole = engine_of(sandbox.clone()).rollback_plan(&applied).unwrap();
+    assert_eq!(whole.changes().count(), total);
+    let back = engine_of(sandbox.clone())
+        .rollback(&applied, &NoProgress)
+        .await
+        .unwrap();
+    assert_eq!(back.outcome, ApplyOutcome::Complete, "{:?}", back.results);
+    assert_eq!(comparable(read(sandbox.as_ref()).await), comparable(start));
+}
