@@ -8,10 +8,11 @@ mod lab;
 
 use crossterm::event::{KeyCode, KeyModifiers};
 use lab::{ORDERS, lab, writes};
-use ztharden::apply::ApplyOutcome;
-use ztharden::cloud::Cloud;
+use ztharden::apply::{ApplyOutcome, Engine, EngineOptions, list};
 use ztharden::cloud::faults::FaultPlan;
-use ztharden::plan::Change;
+use ztharden::cloud::{Cloud, NoProgress};
+use ztharden::plan::{self, Change, Inputs};
+use ztharden::steps::Control;
 use ztharden::tui::Effect;
 use ztharden::tui::state::READ_ONLY;
 
@@ -58,6 +59,68 @@ async fn read_only_offers_no_apply_and_no_undo_and_nothing_is_written() {
     );
     lab.tui.settle().await;
     assert!(writes(&lab.faulty).is_empty());
+}
+
+/// A journal there is to undo, written by a writing engine in the same state directory: the
+/// read-only TUI lists it and `u` on it does nothing but say why. The cloud under the TUI
+/// takes writes (no fault planned), so only the TUI's read-only mode stands in the way.
+#[tokio::test]
+async fn read_only_lists_a_journal_and_u_on_it_asks_for_nothing() {
+    let mut lab = lab(true, FaultPlan::none()).await;
+    let data = lab.tui.state.data.as_ref().expect("scanned");
+    let plan = plan::build(
+        &data.posture,
+        &Inputs::infer(&data.posture, &[ORDERS.to_string()], &[]),
+        &[Control::IamAuth],
+        "2026-05-01T09:30:00Z",
+    );
+    // Written through the same FaultyCloud, which forwards every write: it is no guard.
+    let writing = Engine::new(lab.faulty.clone(), lab.dir.path(), EngineOptions::quick());
+    let report = writing.apply(&plan, &NoProgress).await.expect("applied");
+    assert_eq!(report.outcome, ApplyOutcome::Complete);
+    let written = writes(&lab.faulty);
+    assert_eq!(written.len(), plan.changes().count());
+    assert!(
+        written.iter().all(|r| r.outcome.forwarded()),
+        "{written:#?}"
+    );
+    let calls = lab.faulty.calls().len();
+    assert!(lab.tui.state.read_only);
+
+    lab.tui.type_text("J");
+    lab.tui.settle().await;
+    lab.tui.type_text("g");
+    let view = lab.tui.state.journal.as_ref().expect("the journal view");
+    let selected = view
+        .selection()
+        .expect("the journal is listed and selected");
+    assert_eq!(selected.id, report.journal_id);
+    let screen = lab.tui.screen();
+    assert!(screen.contains(&report.journal_id), "{screen}");
+    assert!(!screen.contains("u undo"), "{screen}");
+
+    lab.tui.key(KeyCode::Char('u'));
+    assert!(lab.tui.pending.is_empty(), "{:?}", lab.tui.pending);
+    assert!(lab.tui.state.confirm.is_none(), "no dialog");
+    let view = lab
+        .tui
+        .state
+        .journal
+        .as_ref()
+        .expect("still the journal view");
+    assert_eq!(view.undoing, None, "no rollback plan is being made");
+    assert_eq!(
+        lab.tui.state.message.as_ref().map(|m| m.text.as_str()),
+        Some(READ_ONLY)
+    );
+    lab.tui.settle().await;
+    assert!(lab.tui.state.confirm.is_none(), "no dialog later either");
+    assert!(lab.tui.state.run.is_none());
+    let after = lab.faulty.calls();
+    assert_eq!(after.len(), calls, "no call at all: {:#?}", &after[calls..]);
+    let listing = list(lab.dir.path()).expect("the journals");
+    let ids: Vec<&str> = listing.entries.iter().map(|e| e.id.as_str()).collect();
+    assert_eq!(ids, [report.journal_id.as_str()], "no rollback journal");
 }
 
 #[tokio::test]
@@ -129,7 +192,7 @@ async fn a_failed_change_shows_aws_words_and_what_did_not_run() {
 }
 
 #[tokio::test]
-async fn quitting_is_refused_while_an_apply_runs_and_ctrl_c_twice_quits_anyway() {
+async fn quitting_is_refused_while_an_apply_runs_and_ctrl_c_twice_stops_it_then_quits() {
     let mut lab = lab(false, FaultPlan::none()).await;
     let tui = &mut lab.tui;
     tui.type_text("jwAy");
@@ -149,7 +212,39 @@ async fn quitting_is_refused_while_an_apply_runs_and_ctrl_c_twice_quits_anyway()
     );
     tui.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(!tui.quit);
-    assert!(tui.screen().contains("Press Ctrl-C again to quit anyway"));
+    assert!(
+        tui.screen().contains("press Ctrl-C again to stop it"),
+        "{}",
+        tui.screen()
+    );
+    // The second asks the engine to stop after the change being sent, and quits only once
+    // the run has ended (and is journaled).
+    tui.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(!tui.quit);
+    assert!(
+        tui.pending.iter().any(|e| matches!(e, Effect::StopRun)),
+        "{:?}",
+        tui.pending
+    );
+    assert!(tui.screen().contains("stopping"), "{}", tui.screen());
+    tui.pending.clear();
+    for effect in pending {
+        tui.run(effect).await;
+    }
+    assert!(tui.quit, "quits once the run has ended");
+    // A third Ctrl-C, had the run not ended, would have quit at once.
+}
+
+#[tokio::test]
+async fn a_third_ctrl_c_quits_at_once() {
+    let mut lab = lab(false, FaultPlan::none()).await;
+    let tui = &mut lab.tui;
+    tui.type_text("jwAy");
+    tui.pending.clear();
+    for _ in 0..2 {
+        tui.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert!(!tui.quit);
+    }
     tui.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(tui.quit);
 }

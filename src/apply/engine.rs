@@ -12,6 +12,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
@@ -42,6 +43,8 @@ pub struct Engine {
     state_dir: PathBuf,
     options: EngineOptions,
     pacers: Pacers,
+    /// Set by [`Engine::request_stop`]; cleared when a run starts.
+    stop: AtomicBool,
 }
 
 impl Engine {
@@ -55,6 +58,7 @@ impl Engine {
             state_dir: state_dir.into(),
             pacers: Pacers::new(options.pacing),
             options,
+            stop: AtomicBool::new(false),
         }
     }
 
@@ -66,12 +70,9 @@ impl Engine {
         &self.state_dir
     }
 
-    /// Applies a reviewed plan.
-    pub async fn apply(
-        &self,
-        plan: &Plan,
-        progress: &dyn ApplyProgress,
-    ) -> Result<ApplyReport, ApplyError> {
+    /// Why `plan` cannot be applied, found without reading the account: what `apply` checks
+    /// first, so that callers can refuse before asking the operator anything.
+    pub fn check(&self, plan: &Plan) -> Result<(), ApplyError> {
         if self.options.read_only {
             return Err(ApplyError::ReadOnly);
         }
@@ -87,6 +88,29 @@ impl Engine {
                 step.control.id()
             )));
         }
+        let changes: Vec<Change> = plan.changes().cloned().collect();
+        if changes.is_empty() {
+            return Err(ApplyError::InvalidPlan(
+                "it has no changes: every control it covers needs nothing done".into(),
+            ));
+        }
+        apply_order(&changes)
+            .map(drop)
+            .map_err(ApplyError::InvalidPlan)
+    }
+
+    /// Asks a running apply or rollback to stop before its next change: the change being
+    /// sent finishes and is journaled, the rest is recorded as not run.
+    pub fn request_stop(&self) {
+        self.stop.store(true, Ordering::SeqCst);
+    }
+
+    /// Applies a reviewed plan.
+    pub async fn apply(
+        &self,
+        plan: &Plan,
+        progress: &dyn ApplyProgress,
+    ) -> Result<ApplyReport, ApplyError> {
         self.run(JournalKind::Apply, None, plan, progress).await
     }
 
@@ -105,20 +129,33 @@ impl Engine {
         }
     }
 
-    /// Rolls back what `journal` applied, through the same checks as an apply.
+    /// Rolls back what `journal` applied, through the same checks as an apply. `confirmed` is
+    /// the [`rollback_plan`](Self::rollback_plan) the operator saw: if the rollback is no
+    /// longer that (another rollback ran since), nothing is done.
     pub async fn rollback(
         &self,
         journal: &Journal,
+        confirmed: &Plan,
         progress: &dyn ApplyProgress,
     ) -> Result<ApplyReport, ApplyError> {
         if self.options.read_only {
             return Err(ApplyError::ReadOnly);
         }
         let plan = self.rollback_plan(journal)?;
+        let same = plan.steps == confirmed.steps
+            && plan.account == confirmed.account
+            && plan.region == confirmed.region;
+        if !same {
+            return Err(ApplyError::InvalidPlan(format!(
+                "the rollback of journal {} is no longer the one shown (another rollback of it \
+                 ran since): look at it again",
+                journal.id()
+            )));
+        }
         self.run(
             JournalKind::Rollback,
             Some(journal.id().to_string()),
-            &plan,
+            confirmed,
             progress,
         )
         .await
@@ -171,11 +208,10 @@ impl Engine {
         plan: &Plan,
         progress: &dyn ApplyProgress,
     ) -> Result<ApplyReport, ApplyError> {
+        self.check(plan)?;
         let changes: Vec<Change> = plan.changes().cloned().collect();
-        if changes.is_empty() {
-            return Err(ApplyError::InvalidPlan("it has no changes".into()));
-        }
         let order = apply_order(&changes).map_err(ApplyError::InvalidPlan)?;
+        self.stop.store(false, Ordering::SeqCst);
 
         progress.report(ApplyEvent::Reading);
         let posture = self
@@ -214,7 +250,7 @@ impl Engine {
             &self.state_dir,
             Start {
                 kind,
-                rolls_back,
+                rolls_back: rolls_back.clone(),
                 account: plan.account.clone(),
                 region: plan.region.clone(),
                 plan: plan.clone(),
@@ -244,6 +280,7 @@ impl Engine {
                 .map_err(|e| journal_error(e, false))?;
             return Ok(ApplyReport {
                 kind,
+                rolls_back,
                 journal_id,
                 journal_path,
                 outcome,
@@ -254,16 +291,23 @@ impl Engine {
 
         let mut results = Vec::with_capacity(changes.len());
         let mut outcome = ApplyOutcome::Complete;
+        let mut any_applied = false;
         for (at, &index) in order.iter().enumerate() {
+            if self.stop.load(Ordering::SeqCst) {
+                outcome = ApplyOutcome::Stopped;
+                results.extend(not_run(&order[at..]));
+                break;
+            }
             progress.report(ApplyEvent::Started { index });
             let change_outcome = match self.write(index, &changes[index], progress).await {
                 Ok(result) => ChangeOutcome::Applied { result },
                 Err(e) => self.settle(index, &changes[index], e, progress).await,
             };
             let applied = matches!(change_outcome, ChangeOutcome::Applied { .. });
+            any_applied |= applied;
             writer
                 .record(index, change_outcome.clone())
-                .map_err(|e| journal_error(e, applied))?;
+                .map_err(|e| journal_error(e, any_applied))?;
             progress.report(ApplyEvent::Finished {
                 index,
                 outcome: change_outcome.clone(),
@@ -281,7 +325,7 @@ impl Engine {
         }
         writer
             .close(outcome.clone())
-            .map_err(|e| journal_error(e, false))?;
+            .map_err(|e| journal_error(e, any_applied))?;
 
         progress.report(ApplyEvent::Verifying);
         let verification = self
@@ -291,6 +335,7 @@ impl Engine {
             .map(|after| verify(after, plan, &results));
         Ok(ApplyReport {
             kind,
+            rolls_back,
             journal_id,
             journal_path,
             outcome,

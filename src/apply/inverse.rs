@@ -16,7 +16,7 @@ use crate::model::{AuthorizationType, IngressRule};
 use crate::plan::{Change, Plan, StepPlan, StepState};
 use crate::policy::Policy;
 
-use super::journal::{ChangeOutcome, ChangeRecord, Journal, JournalKind};
+use super::journal::{ChangeOutcome, ChangeRecord, Journal};
 
 /// The plan that undoes what `journal` applied, except the undoing changes in `undone`
 /// (applied by earlier rollbacks of it), or why there is nothing to undo.
@@ -74,10 +74,7 @@ pub fn inverse(journal: &Journal, created_at: &str, undone: &[Change]) -> Result
                 .into(),
         );
     }
-    let kind = match header.kind {
-        JournalKind::Apply => "apply",
-        JournalKind::Rollback => "rollback",
-    };
+    let kind = header.kind.label();
     let mut inputs = header.plan.inputs.clone();
     inputs.notes.push(format!(
         "rollback of {kind} {} ({})",

@@ -73,6 +73,16 @@ pub enum JournalKind {
     Rollback,
 }
 
+impl JournalKind {
+    /// `apply` or `rollback`.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Apply => "apply",
+            Self::Rollback => "rollback",
+        }
+    }
+}
+
 /// What the drift check found for one change's target just before the apply.
 ///
 /// Kept per change rather than as a whole `Posture`: it is exactly what was compared with the
@@ -154,6 +164,8 @@ pub enum ApplyOutcome {
     StoppedAtFailure,
     /// Targets changed since the plan: nothing was written.
     RefusedDrift { drifted: Vec<Drifted> },
+    /// The operator stopped it between two changes; the ones after did not run.
+    Stopped,
 }
 
 impl ApplyOutcome {
@@ -163,6 +175,7 @@ impl ApplyOutcome {
             Self::Complete => "complete",
             Self::StoppedAtFailure => "stopped at failure",
             Self::RefusedDrift { .. } => "refused: drift",
+            Self::Stopped => "stopped by the operator",
         }
     }
 }

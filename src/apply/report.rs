@@ -103,6 +103,8 @@ impl Verification {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ApplyReport {
     pub kind: JournalKind,
+    /// For a rollback: the journal it rolls back.
+    pub rolls_back: Option<String>,
     pub journal_id: String,
     pub journal_path: PathBuf,
     pub outcome: ApplyOutcome,
@@ -150,7 +152,7 @@ pub enum ApplyError {
     NothingToRollBack(String),
     #[error("the drift check could not read the account: {0}; nothing was changed")]
     Read(CloudError),
-    #[error("the journal could not be written: {error}{}", if *.after_write { "; the last change reached AWS but is not journaled: check the account before going on" } else { "; nothing was changed" })]
+    #[error("the journal could not be written: {error}{}", if *.after_write { "; changes were made and the journal may not show all of them: check the account (`ztharden scan`) and the journal file before going on" } else { "; nothing was changed" })]
     Journal {
         #[source]
         error: JournalError,

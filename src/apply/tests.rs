@@ -57,6 +57,12 @@ async fn read(cloud: &dyn Cloud) -> Posture {
     cloud.read_posture(&NoProgress).await.unwrap()
 }
 
+/// Rolls `journal` back with the plan the engine shows for it.
+async fn undo(engine: &Engine, journal: &Journal) -> Result<ApplyReport, ApplyError> {
+    let plan = engine.rollback_plan(journal)?;
+    engine.rollback(journal, &plan, &NoProgress).await
+}
+
 fn engine(cloud: Arc<dyn Cloud>, dir: &tempfile::TempDir) -> Engine {
     Engine::new(cloud, dir.path(), EngineOptions::quick())
 }
@@ -108,12 +114,12 @@ async fn the_orders_plan_applies_passes_every_control_and_rolls_back() {
         ApplyOutcome::Complete
     );
 
-    let back = engine.rollback(&journal, &NoProgress).await.unwrap();
+    let back = undo(&engine, &journal).await.unwrap();
     assert_eq!(back.outcome, ApplyOutcome::Complete, "{:?}", back.results);
     assert_eq!(back.kind, JournalKind::Rollback);
     assert_eq!(comparable(read(sandbox.as_ref()).await), comparable(start));
     // Twice is refused, by name.
-    let again = engine.rollback(&journal, &NoProgress).await.unwrap_err();
+    let again = undo(&engine, &journal).await.unwrap_err();
     assert!(again.to_string().contains(&back.journal_id), "{again}");
 }
 
@@ -192,16 +198,13 @@ async fn a_failure_at_every_write_is_journaled_exactly_and_rolled_back() {
         assert_eq!(failed.len(), 1);
         assert_eq!(journal.records.len(), writes);
         if nth == 1 {
-            let err = engine(sandbox.clone(), &dir)
-                .rollback(&journal, &NoProgress)
-                .await;
+            let err = undo(&engine(sandbox.clone(), &dir), &journal).await;
             assert!(
                 matches!(err, Err(ApplyError::NothingToRollBack(_))),
                 "{err:?}"
             );
         } else {
-            let back = engine(sandbox.clone(), &dir)
-                .rollback(&journal, &NoProgress)
+            let back = undo(&engine(sandbox.clone(), &dir), &journal)
                 .await
                 .unwrap();
             assert_eq!(
@@ -302,7 +305,7 @@ async fn read_only_refuses_before_any_call() {
     .unwrap();
     let journal = load_id(dir.path(), &report.journal_id).unwrap();
     assert!(matches!(
-        engine.rollback(&journal, &NoProgress).await,
+        undo(&engine, &journal).await,
         Err(ApplyError::ReadOnly)
     ));
     assert!(faulty.calls().is_empty());
@@ -378,10 +381,7 @@ async fn a_rollback_stopped_at_a_failure_is_finished_by_the_next_one() {
         sandbox.clone(),
         FaultPlan::none().fail_write(3),
     ));
-    let first = engine(faulty, &dir)
-        .rollback(&journal, &NoProgress)
-        .await
-        .unwrap();
+    let first = undo(&engine(faulty, &dir), &journal).await.unwrap();
     assert_eq!(first.outcome, ApplyOutcome::StoppedAtFailure);
     assert_eq!(first.applied(), 2);
 
@@ -389,8 +389,7 @@ async fn a_rollback_stopped_at_a_failure_is_finished_by_the_next_one() {
         .rollback_plan(&journal)
         .unwrap();
     assert_eq!(rest.changes().count(), total - 2);
-    let second = engine(sandbox.clone(), &dir)
-        .rollback(&journal, &NoProgress)
+    let second = undo(&engine(sandbox.clone(), &dir), &journal)
         .await
         .unwrap();
     assert_eq!(
@@ -402,10 +401,7 @@ async fn a_rollback_stopped_at_a_failure_is_finished_by_the_next_one() {
     assert_eq!(second.applied(), total - 2);
     assert_eq!(comparable(read(sandbox.as_ref()).await), comparable(start));
 
-    let err = engine(sandbox, &dir)
-        .rollback(&journal, &NoProgress)
-        .await
-        .unwrap_err();
+    let err = undo(&engine(sandbox, &dir), &journal).await.unwrap_err();
     let text = err.to_string();
     assert!(matches!(err, ApplyError::NothingToRollBack(_)), "{text}");
     assert!(
@@ -445,8 +441,7 @@ async fn a_write_whose_reply_is_lost_is_found_in_the_account_and_journaled_as_ap
             .collect();
         assert_eq!(journaled, faulty.applied_changes(), "write {nth}");
         assert!(report.verification.unwrap().unwrap().all_took_effect());
-        let back = engine(sandbox.clone(), &dir)
-            .rollback(&journal, &NoProgress)
+        let back = undo(&engine(sandbox.clone(), &dir), &journal)
             .await
             .unwrap();
         assert_eq!(back.outcome, ApplyOutcome::Complete, "write {nth}");
@@ -503,25 +498,81 @@ async fn after_a_stopped_rollback_is_itself_rolled_back_the_apply_rolls_back_who
         sandbox.clone(),
         FaultPlan::none().fail_write(3),
     ));
-    let first = engine_of(faulty)
-        .rollback(&applied, &NoProgress)
-        .await
-        .unwrap();
+    let first = undo(&engine_of(faulty), &applied).await.unwrap();
     assert_eq!(first.applied(), 2);
     // Redo what the stopped rollback undid: the hardened state again.
     let stopped = load_id(dir.path(), &first.journal_id).unwrap();
-    let redo = engine_of(sandbox.clone())
-        .rollback(&stopped, &NoProgress)
-        .await
-        .unwrap();
+    let redo = undo(&engine_of(sandbox.clone()), &stopped).await.unwrap();
     assert_eq!(redo.outcome, ApplyOutcome::Complete);
     // Nothing of the apply stays undone: the next rollback undoes all of it.
     let whole = engine_of(sandbox.clone()).rollback_plan(&applied).unwrap();
     assert_eq!(whole.changes().count(), total);
-    let back = engine_of(sandbox.clone())
-        .rollback(&applied, &NoProgress)
-        .await
-        .unwrap();
+    let back = undo(&engine_of(sandbox.clone()), &applied).await.unwrap();
     assert_eq!(back.outcome, ApplyOutcome::Complete, "{:?}", back.results);
     assert_eq!(comparable(read(sandbox.as_ref()).await), comparable(start));
+}
+
+#[tokio::test]
+async fn a_stop_asked_for_ends_the_apply_after_the_change_being_sent() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Arc::new(SandboxCloud::lab());
+    let plan = orders_plan(&read(sandbox.as_ref()).await);
+    let engine = engine(sandbox.clone(), &dir);
+    let finished = Mutex::new(0);
+    let report = engine
+        .apply(&plan, &|e: ApplyEvent| {
+            if matches!(e, ApplyEvent::Finished { .. }) {
+                let mut n = finished.lock().unwrap();
+                *n += 1;
+                if *n == 2 {
+                    engine.request_stop();
+                }
+            }
+        })
+        .await
+        .unwrap();
+    assert_eq!(report.outcome, ApplyOutcome::Stopped);
+    assert_eq!(report.applied(), 2);
+    assert!(
+        report.results[2..]
+            .iter()
+            .all(|r| r.outcome == ChangeOutcome::NotRun)
+    );
+    let journal = load_id(dir.path(), &report.journal_id).unwrap();
+    assert_eq!(journal.applied_changes().len(), 2);
+    assert_eq!(
+        journal.closing.as_ref().unwrap().outcome,
+        ApplyOutcome::Stopped
+    );
+    // The next run starts afresh: the stop asked for is not kept.
+    let back = undo(&engine, &journal).await.unwrap();
+    assert_eq!(back.outcome, ApplyOutcome::Complete);
+}
+
+#[tokio::test]
+async fn a_rollback_is_refused_when_it_is_no_longer_the_one_confirmed() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Arc::new(SandboxCloud::lab());
+    let plan = orders_plan(&read(sandbox.as_ref()).await);
+    let report = engine(sandbox.clone(), &dir)
+        .apply(&plan, &NoProgress)
+        .await
+        .unwrap();
+    let journal = load_id(dir.path(), &report.journal_id).unwrap();
+    let shown = engine(sandbox.clone(), &dir)
+        .rollback_plan(&journal)
+        .unwrap();
+    // Meanwhile another rollback undoes part of it.
+    let faulty = Arc::new(FaultyCloud::new(
+        sandbox.clone(),
+        FaultPlan::none().fail_write(2),
+    ));
+    undo(&engine(faulty, &dir), &journal).await.unwrap();
+    let faulty = Arc::new(FaultyCloud::new(sandbox, FaultPlan::none()));
+    let err = engine(faulty.clone(), &dir)
+        .rollback(&journal, &shown, &NoProgress)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("no longer the one shown"), "{err}");
+    assert!(faulty.calls().is_empty());
 }

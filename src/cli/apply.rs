@@ -36,7 +36,7 @@ pub async fn run(engine: &Engine, reach: &Reach, args: &ApplyArgs) -> ExitCode {
         "{}",
         plan_summary(&plan, &format!("Plan {}", args.plan.display()))
     );
-    if let Err(e) = outcome::precheck(&plan) {
+    if let Err(e) = engine.check(&plan) {
         return refuse(&e.to_string());
     }
     if let Some(why) = reach.mismatch(&plan.account, &plan.region) {
@@ -52,7 +52,7 @@ pub async fn run(engine: &Engine, reach: &Reach, args: &ApplyArgs) -> ExitCode {
     }
     let progress = outcome::Progress::new(&plan);
     let sink = |e: ApplyEvent| progress.print(&e);
-    finish(engine.apply(&plan, &sink).await)
+    finish(outcome::stoppable(engine, engine.apply(&plan, &sink)).await)
 }
 
 /// `None` to go on; else the exit code of not going on (after saying why).

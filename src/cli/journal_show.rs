@@ -6,7 +6,7 @@ use std::fmt::Write;
 use super::journal::{kind_label, when};
 use super::outcome::result_note;
 use super::summary::count_by_call;
-use ztharden::apply::{ApplyOutcome, ChangeOutcome, Journal, JournalKind};
+use ztharden::apply::{ApplyOutcome, ChangeOutcome, Journal};
 
 /// How long a value read before may be on its line.
 const VALUE_WIDTH: usize = 72;
@@ -104,10 +104,7 @@ pub fn text(journal: &Journal) -> String {
                 out,
                 "Not closed: the {} was interrupted (or is still running); check the account \
                  with `ztharden scan`",
-                match h.kind {
-                    JournalKind::Apply => "apply",
-                    JournalKind::Rollback => "rollback",
-                }
+                h.kind.label()
             );
         }
     }

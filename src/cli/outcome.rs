@@ -9,8 +9,8 @@ use std::fmt::Write;
 use std::time::Duration;
 
 use ztharden::apply::{
-    ApplyError, ApplyEvent, ApplyOutcome, ApplyReport, ChangeOutcome, JournalKind, Verification,
-    apply_order,
+    ApplyError, ApplyEvent, ApplyOutcome, ApplyReport, ChangeOutcome, Engine, JournalKind,
+    Verification, apply_order,
 };
 use ztharden::cloud::Applied;
 use ztharden::plan::{Change, Plan};
@@ -18,24 +18,35 @@ use ztharden::steps::Status;
 
 use super::summary::plural;
 
-/// Why `plan` cannot be applied, found without reading the account (the engine checks the
-/// same; checking first means the operator is never asked about a plan that cannot run).
-pub fn precheck(plan: &Plan) -> Result<(), ApplyError> {
-    if let Some(step) = plan.steps.iter().find(|s| s.is_blocked()) {
-        return Err(ApplyError::InvalidPlan(format!(
-            "its {} step is blocked; fix what it says and make a new plan",
-            step.control.id()
-        )));
+/// Runs `work` (an apply or rollback); Ctrl-C asks the engine to stop after the change
+/// being sent (it is journaled, the rest is not sent), a second Ctrl-C leaves at once.
+pub async fn stoppable<T>(engine: &Engine, work: impl Future<Output = T>) -> T {
+    tokio::pin!(work);
+    let mut asked = false;
+    loop {
+        tokio::select! {
+            done = &mut work => return done,
+            signal = tokio::signal::ctrl_c() => {
+                if signal.is_err() {
+                    // No signal handling here: let the run finish.
+                    return work.await;
+                }
+                if asked {
+                    eprintln!(
+                        "ztharden: interrupted: the change being sent may be missing from the \
+                         journal; check the account (`ztharden scan`) and `ztharden journal`"
+                    );
+                    std::process::exit(130);
+                }
+                asked = true;
+                engine.request_stop();
+                eprintln!(
+                    "ztharden: stopping after the change being sent (it is journaled); the rest \
+                     is not sent. Ctrl-C again leaves at once"
+                );
+            }
+        }
     }
-    let changes: Vec<Change> = plan.changes().cloned().collect();
-    if changes.is_empty() {
-        return Err(ApplyError::InvalidPlan(
-            "it has no changes: every control it covers needs nothing done".into(),
-        ));
-    }
-    apply_order(&changes)
-        .map(|_| ())
-        .map_err(ApplyError::InvalidPlan)
 }
 
 /// Turns engine events into progress lines, numbered in the order the changes are made.
@@ -163,6 +174,7 @@ pub fn report_text(report: &ApplyReport) -> String {
     let outcome = match &report.outcome {
         ApplyOutcome::Complete => "Complete",
         ApplyOutcome::StoppedAtFailure => "Stopped at failure",
+        ApplyOutcome::Stopped => "Stopped as asked",
         ApplyOutcome::RefusedDrift { .. } => "Refused: the account changed since the plan",
     };
     let _ = writeln!(
@@ -264,10 +276,17 @@ fn next_steps(out: &mut String, report: &ApplyReport) {
             "Nothing after the failed change was made. Fix the cause and make a new plan, or \
              undo what was applied with `ztharden rollback {id}`."
         ),
-        (ApplyOutcome::StoppedAtFailure, JournalKind::Rollback) => format!(
-            "Nothing after the failed change was made; `ztharden journal show {id}` shows what \
-             was undone. Fix the cause and undo the rest by hand, or roll this rollback back \
-             with `ztharden rollback {id}` and try again."
+        (ApplyOutcome::StoppedAtFailure | ApplyOutcome::Stopped, JournalKind::Rollback) => {
+            let of = report.rolls_back.as_deref().unwrap_or("<id>");
+            format!(
+                "Nothing after the last change shown was made; `ztharden journal show {id}` shows \
+                 what was undone. To undo the rest, fix the cause and run `ztharden rollback \
+                 {of}` again: it undoes only what is left."
+            )
+        }
+        (ApplyOutcome::Stopped, JournalKind::Apply) => format!(
+            "Nothing after the last change shown was made. Make a new plan to go on, or undo \
+             what was applied with `ztharden rollback {id}`."
         ),
         (ApplyOutcome::Complete, _) if exit_code(report) != 0 => {
             "Check the account with `ztharden scan` before going on.".to_string()

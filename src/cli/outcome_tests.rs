@@ -247,6 +247,13 @@ fn only_a_journal_failure_after_a_write_exits_1() {
 
 #[test]
 fn blocked_and_empty_plans_are_refused_before_asking() {
+    let dir = tempfile::tempdir().unwrap();
+    let engine = Engine::new(
+        Arc::new(SandboxCloud::lab()),
+        dir.path(),
+        EngineOptions::quick(),
+    );
+    let precheck = |plan: &ztharden::plan::Plan| engine.check(plan);
     let mut plan = orders_plan();
     assert!(precheck(&plan).is_ok());
     plan.steps[2].state = ztharden::plan::StepState::Blocked("locks out a caller".into());

@@ -44,13 +44,13 @@ pub async fn run(engine: &Engine, reach: &Reach, args: &RollbackArgs) -> ExitCod
             &plan,
             &format!(
                 "Rollback of {} {} (started {})",
-                kind_word(h.kind),
+                h.kind.label(),
                 h.id,
                 h.started_at
             )
         )
     );
-    if let Err(e) = outcome::precheck(&plan) {
+    if let Err(e) = engine.check(&plan) {
         return refuse(&e.to_string());
     }
     if let Some(why) = reach.mismatch(&plan.account, &plan.region) {
@@ -66,14 +66,7 @@ pub async fn run(engine: &Engine, reach: &Reach, args: &RollbackArgs) -> ExitCod
     }
     let progress = outcome::Progress::new(&plan);
     let sink = |e: ApplyEvent| progress.print(&e);
-    finish(engine.rollback(&journal, &sink).await)
-}
-
-fn kind_word(kind: JournalKind) -> &'static str {
-    match kind {
-        JournalKind::Apply => "apply",
-        JournalKind::Rollback => "rollback",
-    }
+    finish(outcome::stoppable(engine, engine.rollback(&journal, &plan, &sink)).await)
 }
 
 /// The journal `id`, or the latest (unless it is itself a rollback).
@@ -137,10 +130,9 @@ mod tests {
         let plan = build(&lab, &inputs, &Control::ALL, "2026-01-01T00:00:00Z");
         let applied = engine.apply(&plan, &NoProgress).await.unwrap();
         assert_eq!(find(state, None).unwrap().id(), applied.journal_id);
-        let rolled = engine
-            .rollback(&find(state, None).unwrap(), &NoProgress)
-            .await
-            .unwrap();
+        let latest = find(state, None).unwrap();
+        let undo = engine.rollback_plan(&latest).unwrap();
+        let rolled = engine.rollback(&latest, &undo, &NoProgress).await.unwrap();
         let why = find(state, None).unwrap_err();
         assert!(
             why.starts_with(&format!(

@@ -107,7 +107,10 @@ fn confirmed(state: &mut State) -> Vec<Effect> {
         Action::Apply => vec![Effect::Apply {
             plan: Box::new(c.plan),
         }],
-        Action::Rollback { journal_id } => vec![Effect::Rollback { journal_id }],
+        Action::Rollback { journal_id } => vec![Effect::Rollback {
+            journal_id,
+            plan: Box::new(c.plan),
+        }],
     }
 }
 

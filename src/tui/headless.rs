@@ -119,9 +119,14 @@ impl Headless {
             (Effect::Apply { plan }, Some(engine)) => {
                 Some(tasks::apply(&engine, &plan, report, at).await)
             }
-            (Effect::Rollback { journal_id }, Some(engine)) => {
-                Some(tasks::rollback(&engine, &journal_id, report, at).await)
+            (Effect::Rollback { journal_id, plan }, Some(engine)) => {
+                Some(tasks::rollback(&engine, &journal_id, &plan, report, at).await)
             }
+            (Effect::StopRun, Some(engine)) => {
+                engine.request_stop();
+                None
+            }
+            (Effect::StopRun, None) => None,
             (Effect::LoadJournals, Some(engine)) => Some(tasks::load_journals(engine.state_dir())),
             (Effect::PlanRollback { journal_id }, Some(engine)) => {
                 Some(tasks::plan_rollback(&engine, &journal_id))

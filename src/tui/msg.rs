@@ -51,8 +51,11 @@ pub enum Effect {
     StartScan { generation: u64 },
     /// Apply a confirmed plan through the engine, reporting each event and then the result.
     Apply { plan: Box<Plan> },
-    /// Roll back a journal through the engine (confirmed), reporting like an apply.
-    Rollback { journal_id: String },
+    /// Roll back a journal through the engine, with the rollback plan the operator confirmed,
+    /// reporting like an apply.
+    Rollback { journal_id: String, plan: Box<Plan> },
+    /// Ask the running apply or rollback to stop after the change being sent.
+    StopRun,
     /// Read the journals of the engine's state directory.
     LoadJournals,
     /// Make the plan that undoes a journal, to show in the confirm dialog.

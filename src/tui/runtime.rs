@@ -72,13 +72,14 @@ pub async fn run(
                         tasks::apply(&engine, &plan, report, now).await
                     });
                 }
-                Effect::Rollback { journal_id } => {
+                Effect::Rollback { journal_id, plan } => {
                     let engine = Arc::clone(&engine);
                     let report = reporter(&tx);
                     spawn(&tx, "rollback", async move {
-                        tasks::rollback(&engine, &journal_id, report, now).await
+                        tasks::rollback(&engine, &journal_id, &plan, report, now).await
                     });
                 }
+                Effect::StopRun => engine.request_stop(),
                 Effect::LoadJournals => {
                     let dir = engine.state_dir().to_path_buf();
                     spawn_blocking(&tx, "journal listing", move || tasks::load_journals(&dir));

@@ -28,6 +28,7 @@ pub(crate) async fn apply(
 pub(crate) async fn rollback(
     engine: &Engine,
     journal_id: &str,
+    confirmed: &Plan,
     report: impl Fn(Msg) + Send + Sync,
     clock: impl FnOnce() -> OffsetDateTime,
 ) -> Msg {
@@ -46,7 +47,7 @@ pub(crate) async fn rollback(
         }
     };
     let progress = |event: ApplyEvent| report(Msg::ApplyProgress(event));
-    let result = engine.rollback(&journal, &progress).await;
+    let result = engine.rollback(&journal, confirmed, &progress).await;
     done("rollback", result, clock)
 }
 

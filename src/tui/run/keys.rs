@@ -1,5 +1,6 @@
 //! Keys while an apply or rollback runs or shows its result: scrolling; while it runs, `q`
-//! and leaving are refused (Ctrl-C twice quits anyway); once done, back, journal, refresh.
+//! and leaving are refused (Ctrl-C twice stops it after the change being sent, then quits);
+//! once done, back, journal, refresh.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -9,20 +10,31 @@ use crate::tui::state::{Message, State};
 use crate::tui::{journal, update, view};
 
 /// Ctrl-C quits, except while an apply or rollback runs: the first one says what quitting
-/// would leave behind, a second one quits anyway.
+/// would leave behind; a second one stops the run after the change being sent (journaled)
+/// and quits when it has stopped; a third one quits at once.
 pub fn quit_or_ask(state: &mut State) -> Vec<Effect> {
     let Some(run) = state.run.as_mut().filter(|r| r.is_running()) else {
         return vec![Effect::Quit];
     };
-    if run.quit_asked {
+    let what = what(&run.action);
+    if run.stopping {
         tracing::warn!("quitting while an apply runs");
         return vec![Effect::Quit];
     }
+    if run.quit_asked {
+        tracing::warn!("stopping the run to quit");
+        run.stopping = true;
+        state.message = Some(Message::error(format!(
+            "stopping {what}: the change being sent finishes and is journaled, the rest is not \
+             sent; ztharden quits then. Ctrl-C once more quits at once (the change being sent \
+             may then be left out of the journal)"
+        )));
+        return vec![Effect::StopRun];
+    }
     run.quit_asked = true;
-    let what = what(&run.action);
     state.message = Some(Message::error(format!(
-        "{what} is running: quitting now leaves it half-way (the journal keeps what was done: \
-         J lists it and u undoes it after a restart). Press Ctrl-C again to quit anyway, or wait"
+        "{what} is running: press Ctrl-C again to stop it after the change being sent and quit \
+         (the journal keeps what was done: J lists it and u undoes it after a restart), or wait"
     )));
     Vec::new()
 }
@@ -49,7 +61,8 @@ pub fn on_key(state: &mut State, key: KeyEvent) -> Vec<Effect> {
             let what = what(&run.action);
             state.message = Some(Message::warn(format!(
                 "{what} is running: q waits for its result, so that it is not left half-way \
-                 (the journal records each change); Ctrl-C twice quits anyway"
+                 (the journal records each change); Ctrl-C twice stops it after the change being \
+                 sent, then quits"
             )));
         }
         KeyCode::Char('r') | KeyCode::Esc | KeyCode::Enter | KeyCode::Char('J') if running => {

@@ -116,8 +116,10 @@ pub struct Run {
     pub result: Option<Result<ApplyReport, String>>,
     /// The first line of the view shown.
     pub scroll: u16,
-    /// Ctrl-C was pressed once while running; a second one quits anyway.
+    /// Ctrl-C was pressed once while running; a second one stops the run and quits.
     pub quit_asked: bool,
+    /// Asked to stop after the change being sent, then quit.
+    pub stopping: bool,
 }
 
 impl Run {
@@ -138,6 +140,7 @@ impl Run {
             result: None,
             scroll: 0,
             quit_asked: false,
+            stopping: false,
         }
     }
 
@@ -221,6 +224,11 @@ pub fn done(
         Err(_) => None,
     };
     match state.run.as_mut() {
+        Some(run) if run.stopping => {
+            run.finish(result);
+            tracing::info!("the run stopped as asked; quitting");
+            return vec![Effect::Quit];
+        }
         Some(run) if run.is_running() => run.finish(result),
         _ => {
             tracing::warn!("an apply result with no apply running; dropped");

@@ -79,7 +79,7 @@ fn keys(state: &State) -> Vec<Key> {
         return if run.is_running() {
             vec![
                 ("j/k", "scroll", 2),
-                ("Ctrl-C twice", "quit anyway", 1),
+                ("Ctrl-C twice", "stop and quit", 1),
                 ("?", "help", 3),
             ]
         } else {

@@ -118,7 +118,7 @@ fn run_keys(running: bool) -> Vec<Key> {
             ),
             (
                 "Ctrl-C twice",
-                "quit anyway (the journal keeps what was done)",
+                "stop after the change being sent (journaled), then quit; a third quits at once",
             ),
         ]);
     } else {

@@ -94,10 +94,7 @@ fn table(frame: &mut Frame, area: Rect, view: &JournalView, list: &JournalList, 
         return;
     }
     let rows = list.entries.iter().map(|e| {
-        let kind = match e.kind {
-            JournalKind::Apply => "apply",
-            JournalKind::Rollback => "rollback",
-        };
+        let kind = e.kind.label();
         let outcome_style = match &e.outcome {
             Some(ApplyOutcome::Complete) => t.ready(),
             _ => t.error(),

@@ -43,6 +43,12 @@ fn report_lines(run: &Run, report: &ApplyReport, t: Theme) -> Vec<Line<'static>>
             },
             t.ready(),
         )),
+        ApplyOutcome::Stopped => lines.push(Line::styled(
+            format!(
+                "■ Stopped as asked: {applied} of {total} changes applied; the rest was not sent."
+            ),
+            t.error(),
+        )),
         ApplyOutcome::StoppedAtFailure => {
             lines.push(Line::styled(
                 format!(
