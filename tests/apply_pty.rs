@@ -6,7 +6,7 @@ mod cli;
 
 use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::mpsc::{Receiver, channel};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
@@ -65,10 +65,24 @@ fn apply_answering(state: &Path, plan: &Path, answer: &str) -> (u32, String) {
             "no exit; the terminal showed:\n{shown}"
         );
     };
-    // What is still buffered.
-    std::thread::sleep(Duration::from_millis(100));
-    pump(&rx, &mut shown);
+    drain(&rx, &mut shown);
     (status.exit_code(), shown)
+}
+
+/// Everything the child wrote until the terminal closed: the reader's channel disconnects
+/// once the child is gone (EOF or EIO on the terminal), so the last lines are never lost.
+fn drain(rx: &Receiver<Vec<u8>>, shown: &mut String) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        match rx.recv_timeout(Duration::from_millis(50)) {
+            Ok(bytes) => shown.push_str(&String::from_utf8_lossy(&bytes)),
+            Err(RecvTimeoutError::Disconnected) => return,
+            Err(RecvTimeoutError::Timeout) => assert!(
+                Instant::now() < deadline,
+                "the terminal did not close after the exit; it showed:\n{shown}"
+            ),
+        }
+    }
 }
 
 fn pump(rx: &Receiver<Vec<u8>>, shown: &mut String) {

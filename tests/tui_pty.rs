@@ -87,7 +87,7 @@ struct App {
     child: Box<dyn Child + Send + Sync>,
     keys: Box<dyn Write + Send>,
     screen: Screen,
-    _state_dir: tempfile::TempDir,
+    state_dir: tempfile::TempDir,
 }
 
 impl App {
@@ -139,8 +139,19 @@ impl App {
                 output: rx,
                 closed: false,
             },
-            _state_dir: state_dir,
+            state_dir,
         }
+    }
+
+    /// The journal files in the app's state directory, by name (so by time).
+    fn journal_files(&self) -> Vec<std::path::PathBuf> {
+        let dir = self.state_dir.path().join("journals");
+        let mut files: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+            .map(|e| e.expect("a directory entry").path())
+            .collect();
+        files.sort();
+        files
     }
 
     fn press(&mut self, keys: &[u8]) {
@@ -345,6 +356,20 @@ fn the_demo_applies_every_step_of_orders_and_undoes_it_from_the_journal() {
     app.screen.wait_for("the journal with both", |s| {
         s.contains("2 applies and rollbacks")
     });
+    // Both are on disk, private: the apply's journal and the rollback's.
+    let journals = app.journal_files();
+    assert_eq!(journals.len(), 2, "{journals:?}");
+    use std::os::unix::fs::PermissionsExt;
+    for file in &journals {
+        let mode = std::fs::metadata(file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "{}", file.display());
+    }
+    let read = |i: usize| ztharden::apply::load(&journals[i]).unwrap_or_else(|e| panic!("{e}"));
+    let (apply, rollback) = (read(0), read(1));
+    assert_eq!(apply.header.kind, ztharden::apply::JournalKind::Apply);
+    assert_eq!(rollback.header.kind, ztharden::apply::JournalKind::Rollback);
+    assert_eq!(rollback.header.rolls_back.as_deref(), Some(apply.id()));
+    assert_eq!(rollback.applied_changes().len(), 11);
     app.press(b"\x1b");
     app.screen
         .wait_for("the list with the badges of before", |s| {
