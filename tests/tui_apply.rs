@@ -9,9 +9,10 @@ mod lab;
 
 use crossterm::event::{KeyCode, KeyModifiers};
 use lab::{lab, orders_statuses, writes};
-use ztharden::apply::{ApplyOutcome, JournalKind};
-use ztharden::cloud::faults::FaultPlan;
-use ztharden::plan::{self, Change};
+use ztharden::apply::{ApplyOutcome, JournalKind, apply_order};
+use ztharden::cloud::faults::{FaultPlan, FaultyCloud};
+use ztharden::cloud::sandbox::SandboxCloud;
+use ztharden::plan::{self, Change, Plan};
 use ztharden::steps::{Control, Status};
 use ztharden::tui::Effect;
 use ztharden::tui::run::Action;
@@ -20,6 +21,25 @@ fn applies(effects: &[Effect]) -> bool {
     effects
         .iter()
         .any(|e| matches!(e, Effect::Apply { .. } | Effect::Rollback { .. }))
+}
+
+/// The changes of the writes that reached the cloud, from the `skip`-th on.
+fn sent(faulty: &FaultyCloud<SandboxCloud>, skip: usize) -> Vec<Change> {
+    writes(faulty)
+        .into_iter()
+        .skip(skip)
+        .map(|r| r.change.expect("a write names its change"))
+        .collect()
+}
+
+/// The plan's changes in the order the engine sends them.
+fn in_apply_order(plan: &Plan) -> Vec<Change> {
+    let changes: Vec<Change> = plan.changes().cloned().collect();
+    apply_order(&changes)
+        .expect("the plan's changes go together")
+        .into_iter()
+        .map(|i| changes[i].clone())
+        .collect()
 }
 
 #[tokio::test]
@@ -73,14 +93,11 @@ async fn a_shows_the_exact_changes_of_the_step_and_nothing_is_sent_before_y() {
     assert!(applies(&tui.pending));
     assert!(tui.state.confirm.is_none());
     tui.settle().await;
-    let sent: Vec<Change> = writes(&lab.faulty)
-        .into_iter()
-        .filter_map(|r| r.change)
-        .collect();
-    assert_eq!(sent.len(), changes.len(), "exactly the confirmed changes");
-    for change in &sent {
-        assert!(changes.contains(&change), "{change:?} was not confirmed");
-    }
+    assert_eq!(
+        sent(&lab.faulty, 0),
+        in_apply_order(&confirm.plan),
+        "exactly the confirmed changes, in the engine's order"
+    );
     let run = lab.tui.state.run.as_ref().expect("the result is shown");
     let report = run.result.clone().expect("done").expect("applied");
     assert_eq!(report.outcome, ApplyOutcome::Complete);
@@ -168,8 +185,12 @@ async fn applying_all_turns_every_orders_control_pass_and_undo_restores_them() {
 
     lab.tui.type_text("jw");
     lab.tui.key_with(KeyCode::Char('a'), KeyModifiers::CONTROL);
-    let title = &lab.tui.state.confirm.as_ref().expect("the dialog").title;
-    assert!(title.starts_with("Apply the 4 ready steps"), "{title}");
+    let confirm = lab.tui.state.confirm.clone().expect("the dialog");
+    assert!(
+        confirm.title.starts_with("Apply the 4 ready steps"),
+        "{}",
+        confirm.title
+    );
     // Enter on Apply confirms too.
     lab.tui.key(KeyCode::Left);
     lab.tui.key(KeyCode::Enter);
@@ -187,6 +208,7 @@ async fn applying_all_turns_every_orders_control_pass_and_undo_restores_them() {
     assert!(screen.contains("✓ Verified"), "{screen}");
     let applied = writes(&lab.faulty).len();
     assert_eq!(applied, 11);
+    assert_eq!(sent(&lab.faulty, 0), in_apply_order(&confirm.plan));
 
     // Back in the wizard, every step has nothing left to do.
     lab.tui.key(KeyCode::Esc);
@@ -210,9 +232,15 @@ async fn applying_all_turns_every_orders_control_pass_and_undo_restores_them() {
         }
     );
     assert_eq!(confirm.plan.changes().count(), 11);
+    let undo = in_apply_order(&confirm.plan);
     assert_eq!(writes(&lab.faulty).len(), applied, "nothing sent before y");
     lab.tui.key(KeyCode::Char('y'));
     lab.tui.settle().await;
+    assert_eq!(
+        sent(&lab.faulty, applied),
+        undo,
+        "exactly the confirmed undo"
+    );
     let run = lab.tui.state.run.as_ref().expect("the result");
     let report = run.result.clone().expect("done").expect("rolled back");
     assert_eq!(report.outcome, ApplyOutcome::Complete);
