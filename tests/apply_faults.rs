@@ -4,6 +4,10 @@
 
 mod support;
 
+/// The same for rollbacks.
+#[path = "apply_faults/rollback.rs"]
+mod rollback;
+
 use std::sync::Arc;
 
 use support::account::Account;
@@ -75,20 +79,39 @@ async fn a_failure_at_every_call(control: Control) {
                         let applied = journaled(&journal);
                         assert_eq!(applied, faulty.applied_changes(), "{what}");
                         assert_eq!(journal.records.len(), writes, "{what}");
-                        let failed = journal
-                            .records
-                            .iter()
-                            .filter(|r| matches!(r.outcome, ChangeOutcome::Failed { .. }))
-                            .count();
-                        if n == writes + 2 {
+                        // The records in apply order: applied up to the failing call, that
+                        // one failed, the rest not run.
+                        let changes: Vec<_> = journal.records.iter().map(|r| &r.change).collect();
+                        let order: Vec<_> = in_apply_order(&plan);
+                        assert_eq!(changes, order.iter().collect::<Vec<_>>(), "{what}");
+                        let outcomes: Vec<&str> =
+                            journal.records.iter().map(|r| kind(&r.outcome)).collect();
+                        let expected = if n == writes + 2 {
                             assert_eq!(report.outcome, ApplyOutcome::Complete, "{what}");
                             assert!(matches!(report.verification, Some(Err(_))), "{what}");
-                            assert_eq!(applied, in_apply_order(&plan), "{what}");
+                            assert_eq!(applied, order, "{what}");
+                            vec!["applied"; writes]
                         } else {
+                            // Call 1 is the drift check's read: a failure there is an error,
+                            // never a report.
+                            let k = n.checked_sub(2).unwrap_or_else(|| {
+                                panic!(
+                                    "{what}: the apply ran though its drift check's read \
+                                     failed: {:?}",
+                                    report.outcome
+                                )
+                            });
                             assert_eq!(report.outcome, ApplyOutcome::StoppedAtFailure, "{what}");
-                            assert_eq!(applied.len(), n - 2, "{what}");
-                            assert_eq!(failed, 1, "{what}");
-                        }
+                            assert_eq!(applied.len(), k, "{what}");
+                            let mut expected = vec!["applied"; k];
+                            expected.push("failed");
+                            expected.resize(writes, "not-run");
+                            expected
+                        };
+                        assert_eq!(outcomes, expected, "{what}");
+                        let reported: Vec<&str> =
+                            report.results.iter().map(|r| kind(&r.outcome)).collect();
+                        assert_eq!(reported, expected, "{what}: the report says the same");
                         let closing = journal.closing.as_ref().map(|c| &c.outcome);
                         assert_eq!(closing, Some(&report.outcome), "{what}");
                         (applied, Some(journal))
@@ -106,7 +129,7 @@ async fn a_failure_at_every_call(control: Control) {
             let rollback = engine(account.cloud(), &dir);
             match journal {
                 Some(journal) if !applied.is_empty() => {
-                    let back = rollback.rollback(&journal, &NoProgress).await.unwrap();
+                    let back = roll_back(&rollback, &journal).await.unwrap();
                     assert_eq!(
                         back.outcome,
                         ApplyOutcome::Complete,
@@ -116,7 +139,7 @@ async fn a_failure_at_every_call(control: Control) {
                     assert_eq!(back.applied(), applied.len(), "{what}");
                 }
                 Some(journal) => {
-                    let err = rollback.rollback(&journal, &NoProgress).await.unwrap_err();
+                    let err = roll_back(&rollback, &journal).await.unwrap_err();
                     assert!(
                         matches!(err, ApplyError::NothingToRollBack(_)),
                         "{what}: {err:?}"
@@ -135,6 +158,15 @@ async fn a_failure_at_every_call(control: Control) {
             }
             n += 1;
         }
+    }
+}
+
+/// A change outcome in one word.
+fn kind(outcome: &ChangeOutcome) -> &'static str {
+    match outcome {
+        ChangeOutcome::Applied { .. } => "applied",
+        ChangeOutcome::Failed { .. } => "failed",
+        ChangeOutcome::NotRun => "not-run",
     }
 }
 

@@ -3,8 +3,10 @@
 
 use std::sync::Arc;
 
-use ztharden::apply::{Engine, EngineOptions, Journal, apply_order, load_id};
-use ztharden::cloud::Cloud;
+use ztharden::apply::{
+    ApplyError, ApplyReport, Engine, EngineOptions, Journal, apply_order, load_id,
+};
+use ztharden::cloud::{Cloud, NoProgress};
 use ztharden::model::Posture;
 use ztharden::plan::{self, Change, Inputs, Plan};
 use ztharden::steps::Control;
@@ -15,6 +17,7 @@ pub const ORDERS_LIST: &str = "ord1a2b3c4";
 pub const ENDPOINT_SG: &str = "sg-0e9e9e9e9e9e9e9e9";
 pub const SERVICE_A_SG: &str = "sg-0a1a1a1a1a1a1a1a1";
 pub const OPEN_RULE: &str = "sgr-0e9e9e9e9e9e90443";
+pub const ENDPOINT: &str = "vpce-0e9e9e9e9e9e9e9e9";
 
 /// The time plans are made at.
 pub const NOW: &str = "2026-12-04T00:00:00Z";
@@ -28,6 +31,12 @@ pub fn plan_for(posture: &Posture, api_id: &str, controls: &[Control]) -> Plan {
 /// An engine with no pacing and quick retries, journaling in `dir`.
 pub fn engine(cloud: Arc<dyn Cloud>, dir: &tempfile::TempDir) -> Engine {
     Engine::new(cloud, dir.path(), EngineOptions::quick())
+}
+
+/// Rolls back `journal` as the operator does: its rollback plan made, then confirmed as is.
+pub async fn roll_back(engine: &Engine, journal: &Journal) -> Result<ApplyReport, ApplyError> {
+    let plan = engine.rollback_plan(journal)?;
+    engine.rollback(journal, &plan, &NoProgress).await
 }
 
 /// The journal of an apply or rollback, as written under `dir`.
