@@ -4,6 +4,10 @@
 
 mod support;
 
+/// Drift refused, for every kind of target.
+#[path = "apply_scenarios/drift.rs"]
+mod drift;
+
 use std::sync::{Arc, Mutex};
 
 use support::account::Account;
@@ -57,7 +61,7 @@ async fn the_orders_plan_passes_every_control_and_rolls_back_to_the_start() {
         );
 
         let journal = journal(&dir, &report.journal_id);
-        let back = engine.rollback(&journal, &NoProgress).await.unwrap();
+        let back = roll_back(&engine, &journal).await.unwrap();
         assert_eq!(
             back.outcome,
             ApplyOutcome::Complete,
@@ -68,134 +72,6 @@ async fn the_orders_plan_passes_every_control_and_rolls_back_to_the_start() {
         let end = account.read().await;
         assert_eq!(comparable(end.clone()), comparable(start.clone()), "{name}");
         assert_eq!(findings(&end), findings(&start), "{name}");
-    }
-}
-
-/// A change made behind the plan's back, the resource the drift check must name, and a word
-/// of what it must say.
-struct Drift {
-    what: &'static str,
-    change: Change,
-    resource: String,
-    says: &'static str,
-}
-
-fn drifts(account: &Account, start: &Posture) -> Vec<Drift> {
-    let (orders, group) = (account.id(ORDERS), account.id(ENDPOINT_SG));
-    let open_rule = start
-        .security_group(&group)
-        .and_then(|g| g.ingress.as_ref())
-        .and_then(|rules| rules.iter().find(|r| r.rule_id == account.id(OPEN_RULE)))
-        .cloned()
-        .unwrap_or_else(|| panic!("{}: the open rule of {group}", account.name));
-    let list = account.id(ORDERS_LIST);
-    vec![
-        Drift {
-            what: "the resource policy",
-            change: Change::SetResourcePolicy {
-                api_id: orders.clone(),
-                expected: None,
-                new: r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"execute-api:Invoke","Resource":"execute-api:/*"}]}"#.into(),
-            },
-            resource: orders.clone(),
-            says: "the policy changed since the plan",
-        },
-        Drift {
-            what: "the open rule, revoked",
-            resource: format!("{group} rule {}", open_rule.rule_id),
-            change: Change::RevokeIngress {
-                group_id: group.clone(),
-                expected: open_rule,
-            },
-            says: "no longer exists",
-        },
-        Drift {
-            what: "a rule from service-a, added",
-            change: Change::AuthorizeIngress {
-                group_id: group.clone(),
-                source_group_id: account.id(SERVICE_A_SG),
-                port: 443,
-                description: "HTTPS from service-a, by hand".into(),
-            },
-            resource: format!("{group} (from {})", account.id(SERVICE_A_SG)),
-            says: "exists already",
-        },
-        Drift {
-            what: "a method's authorization",
-            change: Change::SetMethodAuthorization {
-                method: MethodKey {
-                    api_id: orders.clone(),
-                    resource_id: list.clone(),
-                    path: "/orders".into(),
-                    http_method: "GET".into(),
-                },
-                expected: AuthorizationType::None,
-                new: AuthorizationType::AwsIam,
-                authorizer_id: None,
-            },
-            resource: format!("{orders} GET /orders (resource {list})"),
-            says: "authorization is AWS_IAM now, the plan expects NONE",
-        },
-    ]
-}
-
-#[tokio::test]
-async fn a_change_behind_the_plans_back_refuses_the_apply_naming_it() {
-    for mut account in Account::all().await {
-        let count = drifts(&account, &account.read().await).len();
-        for at in 0..count {
-            if at > 0 {
-                account.fresh();
-            }
-            let start = account.read().await;
-            let drift = drifts(&account, &start).remove(at);
-            let what = format!("{}: {}", account.name, drift.what);
-            let plan = plan_for(&start, &account.id(ORDERS), &Control::ALL);
-            account.out_of_band(&drift.change).await;
-            let before = support::canonical(account.read().await);
-
-            let dir = tempfile::tempdir().unwrap();
-            let faulty = Arc::new(FaultyCloud::new(account.cloud(), FaultPlan::none()));
-            let report = engine(faulty.clone(), &dir)
-                .apply(&plan, &NoProgress)
-                .await
-                .unwrap();
-            let ApplyOutcome::RefusedDrift { drifted } = &report.outcome else {
-                panic!("{what}: {:?}", report.outcome);
-            };
-            assert_eq!(drifted.len(), 1, "{what}: {drifted:#?}");
-            assert_eq!(drifted[0].resource, drift.resource, "{what}");
-            assert!(
-                drifted[0].detail.contains(drift.says),
-                "{what}: {drifted:?}"
-            );
-            // One read, the drift check's; no write.
-            let calls = faulty.calls();
-            assert_eq!(calls.len(), 1, "{what}: {calls:#?}");
-            assert_eq!(calls[0].operation, READ_OPERATION, "{what}");
-            assert_eq!(report.applied(), 0, "{what}");
-
-            let journal = journal(&dir, &report.journal_id);
-            assert_eq!(
-                journal.closing.as_ref().map(|c| &c.outcome),
-                Some(&report.outcome),
-                "{what}"
-            );
-            assert_eq!(journal.records.len(), plan.changes().count(), "{what}");
-            assert!(
-                journal
-                    .records
-                    .iter()
-                    .all(|r| r.outcome == ChangeOutcome::NotRun),
-                "{what}: {:#?}",
-                journal.records
-            );
-            assert_eq!(
-                support::canonical(account.read().await),
-                before,
-                "{what}: nothing changed"
-            );
-        }
     }
 }
 
@@ -276,7 +152,7 @@ async fn read_only_refuses_apply_and_rollback_before_any_call() {
             .unwrap();
         assert_eq!(report.outcome, ApplyOutcome::Complete, "{name}");
         let journal = journal(&writing_dir, &report.journal_id);
-        let err = read_only.rollback(&journal, &NoProgress).await.unwrap_err();
+        let err = roll_back(&read_only, &journal).await.unwrap_err();
         assert!(matches!(err, ApplyError::ReadOnly), "{name}: {err:?}");
 
         assert!(faulty.calls().is_empty(), "{name}: {:#?}", faulty.calls());

@@ -213,6 +213,32 @@ async fn sdk_write(clients: &AwsClients, change: &Change) -> Result<(), String> 
                 .map(drop)
                 .map_err(|e| format!("{e:?}"))
         }
+        Change::SetEndpointPolicy {
+            endpoint_id, new, ..
+        } => clients
+            .ec2
+            .modify_vpc_endpoint()
+            .vpc_endpoint_id(endpoint_id)
+            .policy_document(new)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| format!("{e:?}")),
+        Change::Redeploy {
+            api_id,
+            stage,
+            description,
+            ..
+        } => clients
+            .apigateway
+            .create_deployment()
+            .rest_api_id(api_id)
+            .stage_name(stage)
+            .description(description)
+            .send()
+            .await
+            .map(drop)
+            .map_err(|e| format!("{e:?}")),
         other => Err(format!("not made out of band: {}", other.summary())),
     }
 }
