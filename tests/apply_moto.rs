@@ -7,11 +7,13 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 use serde_json::Value;
-use support::{IdMap, Moto, REGION};
+use support::{ACCOUNT, IdMap, Moto, REGION};
 
 const ORDERS: &str = "a1b2c3d4e5";
 const ENDPOINT: &str = "vpce-0e9e9e9e9e9e9e9e9";
 const ENDPOINT_SG: &str = "sg-0e9e9e9e9e9e9e9e9";
+/// An account the credentials do not reach.
+const OTHER_ACCOUNT: &str = "999988887777";
 const CONTROLS: [&str; 4] = [
     "iam-auth",
     "resource-policy",
@@ -22,6 +24,11 @@ const CONTROLS: [&str; 4] = [
 /// The binary against moto with the test credentials, nothing of the user's AWS setup, and
 /// its journals under `state`.
 fn ztharden(moto: &Moto, state: &Path, args: &[&str]) -> Output {
+    ztharden_with(moto, state, args, &[])
+}
+
+/// The same, with `env` set too.
+fn ztharden_with(moto: &Moto, state: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_ztharden"))
         .args([
             "--region",
@@ -41,6 +48,7 @@ fn ztharden(moto: &Moto, state: &Path, args: &[&str]) -> Output {
         .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .env("XDG_STATE_HOME", state.join("xdg"))
+        .envs(env.iter().copied())
         .output()
         .expect("the binary runs")
 }
@@ -54,16 +62,53 @@ fn report(out: &Output, moto: &Moto) -> String {
     )
 }
 
-/// `scan --format json`'s findings.
-fn scan(moto: &Moto, state: &Path) -> Vec<Value> {
+/// `scan --format json`, whole.
+fn scan_doc(moto: &Moto, state: &Path) -> Value {
     let out = ztharden(moto, state, &["scan", "--format", "json"]);
     assert!(
         matches!(out.status.code(), Some(0 | 1)),
         "{}",
         report(&out, moto)
     );
-    let doc: Value = serde_json::from_slice(&out.stdout).expect("the scan is JSON");
-    doc["findings"].as_array().expect("findings").clone()
+    serde_json::from_slice(&out.stdout).expect("the scan is JSON")
+}
+
+/// `scan --format json`'s findings.
+fn scan(moto: &Moto, state: &Path) -> Vec<Value> {
+    scan_doc(moto, state)["findings"]
+        .as_array()
+        .expect("findings")
+        .clone()
+}
+
+/// The journal files under `state`.
+fn journal_files(state: &Path) -> Vec<std::path::PathBuf> {
+    let Ok(entries) = std::fs::read_dir(state.join("journals")) else {
+        return Vec::new();
+    };
+    let mut files: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
+    files.sort();
+    files
+}
+
+/// Plans every control of orders into `STATE/plan.json`.
+fn plan_orders(moto: &Moto, ids: &IdMap, state: &Path) -> std::path::PathBuf {
+    let plan = state.join("plan.json");
+    let out = ztharden(
+        moto,
+        state,
+        &[
+            "plan",
+            "--control",
+            "all",
+            "--api",
+            ids.moto(ORDERS),
+            "--out",
+            plan.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", report(&out, moto));
+    plan
 }
 
 /// What a scan says, without its wording: each finding's control, status and resource.
@@ -105,20 +150,7 @@ fn apply_hardens_orders_and_rollback_restores_what_the_scan_said() {
     let plan = state.join("plan.json");
 
     let before = scan(&moto, state);
-    let out = ztharden(
-        &moto,
-        state,
-        &[
-            "plan",
-            "--control",
-            "all",
-            "--api",
-            ids.moto(ORDERS),
-            "--out",
-            plan.to_str().unwrap(),
-        ],
-    );
-    assert_eq!(out.status.code(), Some(0), "{}", report(&out, &moto));
+    assert_eq!(plan_orders(&moto, &ids, state), plan);
 
     let out = ztharden(&moto, state, &["apply", plan.to_str().unwrap(), "--yes"]);
     let text = String::from_utf8_lossy(&out.stdout).to_string();
@@ -167,4 +199,77 @@ fn apply_hardens_orders_and_rollback_restores_what_the_scan_said() {
     assert_eq!(journals[0]["rolls_back"], journals[1]["id"]);
     assert_eq!(journals[0]["outcome"], "complete");
     assert_eq!(journals[1]["outcome"], "complete");
+}
+
+#[test]
+fn read_only_refuses_apply_and_rollback_and_moto_is_untouched() {
+    let Some(moto) = Moto::start() else { return };
+    let ids = moto.seed();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path();
+    let plan = plan_orders(&moto, &ids, state);
+    let plan = plan.to_str().unwrap();
+    let refused = |args: &[&str], env: &[(&str, &str)]| {
+        let out = ztharden_with(&moto, state, args, env);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            report(&out, &moto)
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.starts_with("ztharden: ztharden runs read-only (--read-only or ZTHARDEN_READ_ONLY): nothing was changed"),
+            "{args:?}: {}",
+            report(&out, &moto)
+        );
+    };
+
+    // Read-only apply: nothing written to moto, no journal.
+    let before = scan_doc(&moto, state);
+    refused(&["--read-only", "apply", plan, "--yes"], &[]);
+    assert_eq!(scan_doc(&moto, state), before, "the account is untouched");
+    assert!(journal_files(state).is_empty(), "no journal");
+
+    // A real apply to roll back; then a read-only rollback changes nothing.
+    let out = ztharden(&moto, state, &["apply", plan, "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", report(&out, &moto));
+    let hardened = scan_doc(&moto, state);
+    assert_ne!(hardened, before);
+    let applied = journal_files(state);
+    assert_eq!(applied.len(), 1, "{applied:?}");
+    refused(&["rollback", "--yes"], &[("ZTHARDEN_READ_ONLY", "1")]);
+    assert_eq!(scan_doc(&moto, state), hardened, "the account is untouched");
+    assert_eq!(journal_files(state), applied, "no rollback journal");
+}
+
+#[test]
+fn a_plan_for_another_account_is_refused_on_moto_naming_both() {
+    let Some(moto) = Moto::start() else { return };
+    let ids = moto.seed();
+    let dir = tempfile::tempdir().unwrap();
+    let state = dir.path();
+    let path = plan_orders(&moto, &ids, state);
+    let mut doc: Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(doc["account"], ACCOUNT);
+    doc["account"] = OTHER_ACCOUNT.into();
+    let other = state.join("other-account.json");
+    std::fs::write(&other, doc.to_string()).unwrap();
+
+    let before = scan_doc(&moto, state);
+    let out = ztharden(&moto, state, &["apply", other.to_str().unwrap(), "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", report(&out, &moto));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!(
+            "the plan is for account {OTHER_ACCOUNT} in {REGION}"
+        )) && err.contains(&format!(
+            "the credentials reach account {ACCOUNT} in {REGION}"
+        )),
+        "{}",
+        report(&out, &moto)
+    );
+    assert!(err.contains("nothing was changed"), "{err}");
+    assert!(journal_files(state).is_empty(), "no journal");
+    assert_eq!(scan_doc(&moto, state), before, "the account is untouched");
 }
