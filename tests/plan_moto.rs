@@ -315,5 +315,6 @@ fn ids_in(change: &Change) -> Vec<String> {
         }
         Change::RestoreIngress { group_id, rule } => vec![group_id.clone(), rule.rule_id.clone()],
         Change::Redeploy { api_id, .. } => vec![api_id.clone()],
+        Change::RestoreStage { api_id, .. } => vec![api_id.clone()],
     }
 }

@@ -61,6 +61,9 @@ pub fn took_effect(posture: &Posture, change: &Change, applied: &Applied) -> Res
         (Change::RevokeIngress { expected, .. }, Now::Rules(rules)) => {
             !rules.iter().any(|r| r.rule_id == expected.rule_id)
         }
+        (Change::RestoreStage { deployment_id, .. }, Now::Deployment(id)) => {
+            id.as_ref() == Some(deployment_id)
+        }
         (Change::Redeploy { .. }, Now::Deployment(id)) => match applied {
             Applied::Deployed { deployment_id } => id.as_deref() == Some(deployment_id.as_str()),
             _ => id.is_some(),
@@ -171,7 +174,7 @@ fn read<'a>(posture: &'a Posture, change: &Change) -> Result<Now<'a>, String> {
                 .map(Now::Rules)
                 .ok_or_else(|| unread(posture, group_id, "its ingress rules"))
         }
-        Change::Redeploy { api_id, stage, .. } => {
+        Change::Redeploy { api_id, stage, .. } | Change::RestoreStage { api_id, stage, .. } => {
             let api = posture
                 .api(api_id)
                 .ok_or_else(|| gone(posture, api_id, "the API"))?;
@@ -248,6 +251,19 @@ fn differs(posture: &Posture, change: &Change, now: &Now) -> Option<String> {
                 "the stage points at {} now, the plan expects {} (someone deployed since)",
                 id.as_deref().unwrap_or("no deployment"),
                 expected_deployment_id.as_deref().unwrap_or("no deployment")
+            )
+        }),
+        (
+            Change::RestoreStage {
+                expected_deployment_id,
+                ..
+            },
+            Now::Deployment(id),
+        ) => (id.as_ref() != Some(expected_deployment_id)).then(|| {
+            format!(
+                "the stage points at {} now, the rollback expects {expected_deployment_id} (someone \
+                 deployed since)",
+                id.as_deref().unwrap_or("no deployment")
             )
         }),
         _ => Some(format!("{at}: {} in {}", now.describe(), posture.account)),

@@ -5,8 +5,9 @@
 //! - a policy goes back to its previous text (no resource policy: removed; no endpoint policy:
 //!   the full-access default, which is what AWS gives an endpoint without one);
 //! - a rule added is revoked by the id AWS gave it; a rule revoked is restored as it was;
-//! - a stage deployed is deployed again, expecting the deployment the apply made, so that
-//!   callers get the restored settings.
+//! - a stage deployed goes back to the deployment it had (`UpdateStage`), expecting the one the
+//!   apply made: callers get exactly what they had, and nothing else is deployed; a stage that
+//!   had no deployment is deployed anew.
 //!
 //! No safety checks run on it: it returns the account to the state it was in before the
 //! apply, which the operator had.
@@ -194,19 +195,47 @@ fn undo(
             group_id: group_id.clone(),
             rule: expected.clone(),
         },
-        Change::Redeploy { api_id, stage, .. } => {
+        Change::Redeploy {
+            api_id,
+            stage,
+            expected_deployment_id,
+            ..
+        } => {
             let Applied::Deployed { deployment_id } = result else {
                 return Err(format!(
-                    "the journal does not record the deployment made for stage {stage} of {api_id}"
+                    "the journal does not record the deployment made for stage {stage} of \
+                     {api_id}: point the stage back by hand (console: Stages, {stage}, \
+                     Deployment history)"
                 ));
             };
-            Change::Redeploy {
-                api_id: api_id.clone(),
-                stage: stage.clone(),
-                expected_deployment_id: Some(deployment_id.clone()),
-                description: format!("ztharden rollback of {journal_id}"),
+            match expected_deployment_id {
+                // Back on the deployment it had: exactly what callers had before.
+                Some(previous) => Change::RestoreStage {
+                    api_id: api_id.clone(),
+                    stage: stage.clone(),
+                    expected_deployment_id: deployment_id.clone(),
+                    deployment_id: previous.clone(),
+                },
+                // It had none: a new deployment of the restored configuration.
+                None => Change::Redeploy {
+                    api_id: api_id.clone(),
+                    stage: stage.clone(),
+                    expected_deployment_id: Some(deployment_id.clone()),
+                    description: format!("ztharden rollback of {journal_id}"),
+                },
             }
         }
+        Change::RestoreStage {
+            api_id,
+            stage,
+            expected_deployment_id,
+            deployment_id,
+        } => Change::RestoreStage {
+            api_id: api_id.clone(),
+            stage: stage.clone(),
+            expected_deployment_id: deployment_id.clone(),
+            deployment_id: expected_deployment_id.clone(),
+        },
     })
 }
 

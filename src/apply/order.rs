@@ -28,7 +28,7 @@ pub fn apply_order(changes: &[Change]) -> Result<Vec<usize>, String> {
 fn phase(change: &Change) -> u8 {
     match change {
         Change::RevokeIngress { .. } => 1,
-        Change::Redeploy { .. } => 2,
+        Change::Redeploy { .. } | Change::RestoreStage { .. } => 2,
         _ => 0,
     }
 }
@@ -52,7 +52,7 @@ fn once_key(change: &Change) -> Option<(u8, String)> {
         Change::RevokeIngress { group_id, expected } => {
             Some((3, format!("rule {} of {group_id}", expected.rule_id)))
         }
-        Change::Redeploy { api_id, stage, .. } => {
+        Change::Redeploy { api_id, stage, .. } | Change::RestoreStage { api_id, stage, .. } => {
             Some((4, format!("the deployment of stage {stage} of {api_id}")))
         }
         Change::AuthorizeIngress { .. } | Change::RestoreIngress { .. } => None,

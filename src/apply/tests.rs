@@ -117,7 +117,21 @@ async fn the_orders_plan_applies_passes_every_control_and_rolls_back() {
     let back = undo(&engine, &journal).await.unwrap();
     assert_eq!(back.outcome, ApplyOutcome::Complete, "{:?}", back.results);
     assert_eq!(back.kind, JournalKind::Rollback);
-    assert_eq!(comparable(read(sandbox.as_ref()).await), comparable(start));
+    let after = read(sandbox.as_ref()).await;
+    // Each stage is back on the very deployment it had: nothing was deployed anew.
+    let stages = |p: &Posture| -> Vec<_> {
+        p.apis
+            .iter()
+            .map(|a| (a.id.clone(), a.stages.clone()))
+            .collect()
+    };
+    assert_eq!(stages(&after), stages(&start));
+    assert!(
+        back.results
+            .iter()
+            .any(|r| matches!(r.change, Change::RestoreStage { .. }))
+    );
+    assert_eq!(comparable(after), comparable(start.clone()));
     // Twice is refused, by name.
     let again = undo(&engine, &journal).await.unwrap_err();
     assert!(again.to_string().contains(&back.journal_id), "{again}");

@@ -212,7 +212,9 @@ pub fn write_resource(change: &Change) -> String {
             rule.describe_ports(),
             rule.source.describe()
         ),
-        Change::Redeploy { api_id, stage, .. } => format!("{api_id} stage {stage}"),
+        Change::Redeploy { api_id, stage, .. } | Change::RestoreStage { api_id, stage, .. } => {
+            format!("{api_id} stage {stage}")
+        }
     }
 }
 

@@ -176,6 +176,30 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_stage_goes_back_to_a_deployment_and_an_unknown_stage_is_refused() {
+        let cloud = SandboxCloud::lab();
+        let before = cloud.read_posture(&NoProgress).await.unwrap();
+        let back = |stage: &str| Change::RestoreStage {
+            api_id: "a1b2c3d4e5".into(),
+            stage: stage.into(),
+            expected_deployment_id: "dnew".into(),
+            deployment_id: "dold1".into(),
+        };
+        let err = cloud.apply(&back("ghost")).await.unwrap_err();
+        assert_eq!(err.kind, CloudErrorKind::InvalidInput);
+        assert!(
+            err.to_string()
+                .contains("UpdateStage failed on a1b2c3d4e5 stage ghost"),
+            "{err}"
+        );
+        assert_eq!(cloud.read_posture(&NoProgress).await.unwrap(), before);
+        assert_eq!(cloud.apply(&back("prod")).await.unwrap(), Applied::Done);
+        let p = cloud.read_posture(&NoProgress).await.unwrap();
+        let stages = p.api("a1b2c3d4e5").unwrap().stages.clone().unwrap();
+        assert_eq!(stages[0].deployment_id.as_deref(), Some("dold1"));
+    }
+
+    #[tokio::test]
     async fn every_write_creates_fresh_ids_and_a_failed_one_changes_nothing() {
         let cloud = SandboxCloud::lab();
         let redeploy = Change::Redeploy {

@@ -60,6 +60,15 @@ pub enum Change {
     /// as a rollback restores a revoked rule. Expects no equal rule yet; AWS gives the restored
     /// rule a new id.
     RestoreIngress { group_id: String, rule: IngressRule },
+    /// `UpdateStage` with `replace /deploymentId`: the stage back on a deployment it had, as a
+    /// rollback puts it (callers get exactly what they had, nothing deployed anew). Expects the
+    /// stage on `expected_deployment_id`.
+    RestoreStage {
+        api_id: String,
+        stage: String,
+        expected_deployment_id: String,
+        deployment_id: String,
+    },
     /// `CreateDeployment` of one stage, so that method and policy changes reach callers.
     Redeploy {
         api_id: String,
@@ -82,6 +91,7 @@ impl Change {
             }
             Self::RevokeIngress { .. } => "ec2:RevokeSecurityGroupIngress",
             Self::Redeploy { .. } => "apigateway:CreateDeployment",
+            Self::RestoreStage { .. } => "apigateway:UpdateStage",
         }
     }
 
@@ -89,7 +99,9 @@ impl Change {
     pub fn target(&self) -> &str {
         match self {
             Self::SetMethodAuthorization { method, .. } => &method.api_id,
-            Self::SetResourcePolicy { api_id, .. } | Self::Redeploy { api_id, .. } => api_id,
+            Self::SetResourcePolicy { api_id, .. }
+            | Self::Redeploy { api_id, .. }
+            | Self::RestoreStage { api_id, .. } => api_id,
             Self::SetEndpointPolicy { endpoint_id, .. } => endpoint_id,
             Self::AuthorizeIngress { group_id, .. }
             | Self::RevokeIngress { group_id, .. }
@@ -142,6 +154,12 @@ impl Change {
                 rule.source.describe()
             ),
             Self::Redeploy { api_id, stage, .. } => format!("redeploy stage {stage} of {api_id}"),
+            Self::RestoreStage {
+                api_id,
+                stage,
+                deployment_id,
+                ..
+            } => format!("stage {stage} of {api_id} back to deployment {deployment_id}"),
         }
     }
 
@@ -183,7 +201,7 @@ impl Change {
             Self::AuthorizeIngress { .. }
             | Self::RevokeIngress { .. }
             | Self::RestoreIngress { .. } => Some(Control::EndpointSg),
-            Self::Redeploy { .. } => None,
+            Self::Redeploy { .. } | Self::RestoreStage { .. } => None,
         }
     }
 }

@@ -82,7 +82,7 @@ fn apply(p: &mut Posture, change: &Change) {
                 rules.push(rule.clone());
             }
         }
-        Change::Redeploy { .. } => {}
+        Change::Redeploy { .. } | Change::RestoreStage { .. } => {}
     }
 }
 

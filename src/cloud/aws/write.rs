@@ -107,6 +107,23 @@ pub(super) async fn apply(clients: &AwsClients, change: &Change) -> Result<Appli
                 .map_err(|e| fail(cloud_error(op, &e)))?;
             Ok(Applied::Done)
         }
+        Change::RestoreStage {
+            api_id,
+            stage,
+            deployment_id,
+            ..
+        } => {
+            clients
+                .apigateway
+                .update_stage()
+                .rest_api_id(api_id)
+                .stage_name(stage)
+                .patch_operations(replace("/deploymentId", deployment_id))
+                .send()
+                .await
+                .map_err(|e| fail(cloud_error(op, &e)))?;
+            Ok(Applied::Done)
+        }
         Change::Redeploy {
             api_id,
             stage,

@@ -153,6 +153,26 @@ pub(super) fn apply(
             }
             Ok(Applied::Done)
         }
+        Change::RestoreStage {
+            api_id,
+            stage,
+            deployment_id,
+            ..
+        } => {
+            let api = find_api(p, api_id).ok_or_else(|| no_api(api_id))?;
+            let found = api
+                .stages
+                .iter_mut()
+                .flatten()
+                .find(|s| &s.name == stage)
+                .ok_or_else(|| {
+                    invalid(format!(
+                        "NotFoundException: Invalid Stage identifier specified {stage}"
+                    ))
+                })?;
+            found.deployment_id = Some(deployment_id.clone());
+            Ok(Applied::Done)
+        }
         Change::Redeploy { api_id, stage, .. } => {
             let api = find_api(p, api_id).ok_or_else(|| no_api(api_id))?;
             if api.methods().next().is_none() {

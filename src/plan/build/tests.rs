@@ -49,6 +49,9 @@ fn shape(plan: &Plan) -> Vec<(Control, Vec<String>)> {
                     }
                     Change::RestoreIngress { group_id, .. } => format!("restore {group_id}"),
                     Change::Redeploy { api_id, stage, .. } => format!("redeploy {api_id} {stage}"),
+                    Change::RestoreStage { api_id, stage, .. } => {
+                        format!("restore stage {api_id} {stage}")
+                    }
                 })
                 .collect();
             (s.control, tags)

@@ -198,6 +198,15 @@ fn redeploys(posture: &Posture, changes: &[Change]) -> Vec<DiffLine> {
                     api_label(posture, api_id)
                 )))
             }
+            Change::RestoreStage {
+                api_id,
+                stage,
+                expected_deployment_id,
+                deployment_id,
+            } => Some(DiffLine::Changed(format!(
+                "stage {stage} of {}: deployment {expected_deployment_id} -> {deployment_id}",
+                api_label(posture, api_id)
+            ))),
             _ => None,
         })
         .collect();
