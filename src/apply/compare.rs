@@ -8,7 +8,7 @@
 use serde_json::{Value, json};
 
 use crate::cloud::{Applied, write_resource};
-use crate::model::{IngressRule, Method, PolicyText, Posture, RuleSource};
+use crate::model::{IngressRule, Method, PolicyText, Posture};
 use crate::plan::{Change, MethodKey};
 use crate::policy::equivalent;
 
@@ -55,7 +55,7 @@ pub fn took_effect(posture: &Posture, change: &Change, applied: &Applied) -> Res
                 Applied::RuleAdded { rule_id } => rules.iter().any(|r| &r.rule_id == rule_id),
                 _ => change
                     .added_rule()
-                    .is_some_and(|w| rules.iter().any(|r| same_rule(r, &w))),
+                    .is_some_and(|w| rules.iter().any(|r| r.same_traffic(&w))),
             }
         }
         (Change::RevokeIngress { expected, .. }, Now::Rules(rules)) => {
@@ -94,7 +94,7 @@ pub fn effect(posture: &Posture, change: &Change) -> Option<Applied> {
             let wanted = change.added_rule()?;
             rules
                 .iter()
-                .find(|r| same_rule(r, &wanted) && r.description == wanted.description)
+                .find(|r| r.same_traffic(&wanted) && r.description == wanted.description)
                 .map(|r| Applied::RuleAdded {
                     rule_id: r.rule_id.clone(),
                 })
@@ -217,7 +217,7 @@ fn differs(posture: &Posture, change: &Change, now: &Now) -> Option<String> {
         }
         (Change::AuthorizeIngress { .. } | Change::RestoreIngress { .. }, Now::Rules(rules)) => {
             let wanted = change.added_rule()?;
-            rules.iter().find(|r| same_rule(r, &wanted)).map(|r| {
+            rules.iter().find(|r| r.same_traffic(&wanted)).map(|r| {
                 format!(
                     "a rule allowing {} from {} exists already ({})",
                     r.describe_ports(),
@@ -229,7 +229,7 @@ fn differs(posture: &Posture, change: &Change, now: &Now) -> Option<String> {
         (Change::RevokeIngress { expected, .. }, Now::Rules(rules)) => {
             match rules.iter().find(|r| r.rule_id == expected.rule_id) {
                 None => Some(format!("rule {} no longer exists", expected.rule_id)),
-                Some(r) if !same_rule(r, expected) || r.description != expected.description => {
+                Some(r) if !r.same_traffic(expected) || r.description != expected.description => {
                     Some(format!(
                         "rule {} changed since the plan: it allows {} from {}",
                         r.rule_id,
@@ -268,18 +268,6 @@ fn differs(posture: &Posture, change: &Change, now: &Now) -> Option<String> {
         }),
         _ => Some(format!("{at}: {} in {}", now.describe(), posture.account)),
     }
-}
-
-/// The same traffic from the same peer (descriptions and ids aside), as AWS judges duplicates.
-pub fn same_rule(a: &IngressRule, b: &IngressRule) -> bool {
-    let same_source = match (&a.source, &b.source) {
-        (RuleSource::Group { group_id: x, .. }, RuleSource::Group { group_id: y, .. }) => x == y,
-        (x, y) => x == y,
-    };
-    a.protocol.eq_ignore_ascii_case(&b.protocol)
-        && a.from_port == b.from_port
-        && a.to_port == b.to_port
-        && same_source
 }
 
 /// Two policy texts (or their absence) say the same thing, normalised; texts that do not

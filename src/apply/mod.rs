@@ -10,7 +10,7 @@ mod options;
 mod order;
 mod report;
 
-pub use compare::{same_policy, same_rule};
+pub use compare::same_policy;
 pub use engine::Engine;
 pub use journal::{
     ApplyOutcome, BeforeValue, ChangeOutcome, ChangeRecord, Closing, Drifted, Header, Journal,
@@ -18,7 +18,7 @@ pub use journal::{
     journal_dir, latest, list, load, load_id,
 };
 pub use options::{EngineOptions, Pacing, Retry, is_transient};
-pub use order::apply_order;
+pub use order::{apply_order, display_order};
 pub use report::{
     ApplyError, ApplyEvent, ApplyProgress, ApplyReport, ChangeResult, Check, ControlStatus,
     Verification,

@@ -25,6 +25,12 @@ pub fn apply_order(changes: &[Change]) -> Result<Vec<usize>, String> {
     Ok(order)
 }
 
+/// The order to show `changes` in: the apply order, or plan order for changes the engine
+/// will refuse anyway (it says why then).
+pub fn display_order(changes: &[Change]) -> Vec<usize> {
+    apply_order(changes).unwrap_or_else(|_| (0..changes.len()).collect())
+}
+
 fn phase(change: &Change) -> u8 {
     match change {
         Change::RevokeIngress { .. } => 1,

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use ztharden::apply::{
     ApplyError, ApplyEvent, ApplyOutcome, ApplyReport, ChangeOutcome, Engine, JournalKind,
-    Verification, apply_order,
+    Verification, display_order,
 };
 use ztharden::cloud::Applied;
 use ztharden::plan::{Change, Plan};
@@ -59,7 +59,7 @@ pub struct Progress {
 impl Progress {
     pub fn new(plan: &Plan) -> Self {
         let changes: Vec<Change> = plan.changes().cloned().collect();
-        let order = apply_order(&changes).unwrap_or_else(|_| (0..changes.len()).collect());
+        let order = display_order(&changes);
         let mut places = vec![0; changes.len()];
         for (at, &index) in order.iter().enumerate() {
             places[index] = at + 1;

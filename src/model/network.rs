@@ -111,6 +111,21 @@ impl IngressRule {
         }
     }
 
+    /// The same traffic from the same peer as `other` (ids and descriptions aside), as AWS
+    /// judges duplicate rules. A group is the same peer whoever its owner is said to be.
+    pub fn same_traffic(&self, other: &IngressRule) -> bool {
+        let same_source = match (&self.source, &other.source) {
+            (RuleSource::Group { group_id: x, .. }, RuleSource::Group { group_id: y, .. }) => {
+                x == y
+            }
+            (x, y) => x == y,
+        };
+        self.protocol.eq_ignore_ascii_case(&other.protocol)
+            && self.from_port == other.from_port
+            && self.to_port == other.to_port
+            && same_source
+    }
+
     /// `tcp 443`, `tcp 0-65535`, `all traffic`.
     pub fn describe_ports(&self) -> String {
         if self.is_all_traffic() {

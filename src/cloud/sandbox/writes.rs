@@ -221,13 +221,7 @@ fn add_rule(
         .find(|g| g.id == group_id)
         .ok_or_else(|| no_group(group_id))?;
     let rules = group.ingress.get_or_insert_with(Vec::new);
-    let same = |r: &IngressRule| {
-        r.protocol == rule.protocol
-            && r.from_port == rule.from_port
-            && r.to_port == rule.to_port
-            && same_source(&r.source, &rule.source)
-    };
-    if rules.iter().any(same) {
+    if rules.iter().any(|r| r.same_traffic(&rule)) {
         return Err(format!(
             "InvalidPermission.Duplicate: the specified rule \"peer: {}, {}, ALLOW\" already exists",
             rule.source.describe(),
@@ -243,14 +237,6 @@ fn add_rule(
     let rule_id = rule.rule_id.clone();
     rules.push(rule);
     Ok(Applied::RuleAdded { rule_id })
-}
-
-/// Two sources are the same peer (a group is the same whoever its owner is said to be).
-fn same_source(a: &RuleSource, b: &RuleSource) -> bool {
-    match (a, b) {
-        (RuleSource::Group { group_id: x, .. }, RuleSource::Group { group_id: y, .. }) => x == y,
-        _ => a == b,
-    }
 }
 
 fn find_api<'a>(p: &'a mut Posture, api_id: &str) -> Option<&'a mut RestApi> {

@@ -126,7 +126,7 @@ impl Run {
     pub fn new(action: Action, title: impl Into<String>, plan: &Plan) -> Self {
         let changes: Vec<Change> = plan.changes().cloned().collect();
         // A plan the engine cannot order is refused by it; shown in plan order meanwhile.
-        let order = apply::apply_order(&changes).unwrap_or_else(|_| (0..changes.len()).collect());
+        let order = apply::display_order(&changes);
         Self {
             action,
             title: title.into(),

@@ -7,7 +7,7 @@ use ratatui::widgets::{Block, Clear, Padding, Paragraph};
 
 use super::changes;
 use super::wrap::wrap;
-use crate::apply::apply_order;
+use crate::apply::display_order;
 use crate::plan::Change;
 use crate::tui::confirm::{Button, Confirm};
 use crate::tui::run::Action;
@@ -76,7 +76,7 @@ pub fn lines(state: &State, width: u16) -> Vec<Line<'static>> {
         Line::raw(""),
     ];
     let changes: Vec<Change> = plan.changes().cloned().collect();
-    let order = apply_order(&changes).unwrap_or_else(|_| (0..changes.len()).collect());
+    let order = display_order(&changes);
     lines.push(Line::raw(match changes.len() {
         1 => "This change is sent:".to_string(),
         n => format!(
