@@ -12,6 +12,10 @@ use crate::model::{IngressRule, Method, PolicyText, Posture};
 use crate::plan::{Change, MethodKey};
 use crate::policy::equivalent;
 
+/// The key of a method's authorizer in the value the drift check records for it (a rollback
+/// reads it back to restore a CUSTOM or COGNITO_USER_POOLS method).
+pub const AUTHORIZER_ID: &str = "authorizer_id";
+
 /// What the drift check found for one change: the value read (in the shape of the change's
 /// `expected` value) and, when it is not what the plan expects, why.
 #[derive(Debug, Clone, PartialEq)]
@@ -128,7 +132,7 @@ impl Now<'_> {
         match self {
             Self::Method(m) => json!({
                 "authorization_type": m.authorization_type.as_str(),
-                "authorizer_id": m.authorizer_id,
+                (AUTHORIZER_ID): m.authorizer_id,
             }),
             Self::Policy(p) => p.map_or(Value::Null, |p| Value::String(p.raw().to_string())),
             Self::Rules(rules) => serde_json::to_value(rules).unwrap_or(Value::Null),

@@ -17,6 +17,7 @@ use crate::model::{AuthorizationType, IngressRule};
 use crate::plan::{Change, Plan, StepPlan, StepState};
 use crate::policy::Policy;
 
+use super::compare::AUTHORIZER_ID;
 use super::journal::{ChangeOutcome, ChangeRecord, Journal};
 
 /// The plan that undoes what `journal` applied, except the undoing changes in `undone`
@@ -26,7 +27,7 @@ pub fn inverse(journal: &Journal, created_at: &str, undone: &[Change]) -> Result
     let applied = journal.applied_changes();
     if applied.is_empty() {
         return Err(format!(
-            "journal {} applied no change ({}): there is nothing to roll back",
+            "journal {} applied no change ({})",
             header.id,
             journal
                 .closing
@@ -139,7 +140,7 @@ fn undo(
                 AuthorizationType::Custom | AuthorizationType::CognitoUserPools
             );
             let authorizer_id = before
-                .and_then(|b| b.get("authorizer_id"))
+                .and_then(|b| b.get(AUTHORIZER_ID))
                 .and_then(|a| a.as_str())
                 .map(str::to_string);
             if needs_authorizer && authorizer_id.is_none() {

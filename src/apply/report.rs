@@ -138,7 +138,7 @@ pub enum ApplyError {
     )]
     ReadOnly,
     #[error(
-        "the plan is for account {plan_account} in {plan_region}, but the credentials reach account {account} in {region}: nothing was changed; use the profile and region the plan was made with, or make a new plan"
+        "the plan is for account {plan_account} in {plan_region}, but the credentials reach account {account} in {region}: nothing was changed; use the profile and region the plan (or the journal rolled back) was made with, or make a new plan"
     )]
     WrongAccount {
         plan_account: String,

@@ -590,3 +590,40 @@ async fn a_rollback_is_refused_when_it_is_no_longer_the_one_confirmed() {
     assert!(err.to_string().contains("no longer the one shown"), "{err}");
     assert!(faulty.calls().is_empty());
 }
+
+#[tokio::test]
+async fn a_method_behind_an_authorizer_gets_its_authorizer_back_on_rollback() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Arc::new(SandboxCloud::lab());
+    let start = read(sandbox.as_ref()).await;
+    let inventory = start.apis.iter().find(|a| a.name == "inventory").unwrap();
+    let (resource, method) = inventory
+        .methods()
+        .find(|(_, m)| m.authorizer_id.is_some())
+        .unwrap();
+    let key = crate::plan::MethodKey {
+        api_id: inventory.id.clone(),
+        resource_id: resource.id.clone(),
+        path: resource.path.clone(),
+        http_method: method.http_method.clone(),
+    };
+    let mut inputs = Inputs::infer(&start, std::slice::from_ref(&inventory.id), &[]);
+    inputs.methods = Some(vec![key.clone()]);
+    let plan = plan::build(&start, &inputs, &[Control::IamAuth], "2026-12-04T00:00:00Z");
+    assert!(plan.steps[0].is_ready(), "{:?}", plan.steps[0].state);
+    let engine = engine(sandbox.clone(), &dir);
+    let report = engine.apply(&plan, &NoProgress).await.unwrap();
+    assert_eq!(report.outcome, ApplyOutcome::Complete);
+    let journal = load_id(dir.path(), &report.journal_id).unwrap();
+    let back = undo(&engine, &journal).await.unwrap();
+    assert_eq!(back.outcome, ApplyOutcome::Complete, "{:?}", back.results);
+    let after = read(sandbox.as_ref()).await;
+    let restored = after
+        .api(&key.api_id)
+        .unwrap()
+        .methods()
+        .find(|(r, m)| r.id == key.resource_id && m.http_method == key.http_method)
+        .map(|(_, m)| m.clone())
+        .unwrap();
+    assert_eq!(&restored, method);
+}
