@@ -109,6 +109,7 @@ impl Headless {
         let at = move || clock;
         let engine = self.engine.clone();
         let read_only = || Msg::ApplyDone {
+            scanned: None,
             result: Err(ApplyError::ReadOnly.to_string()),
             finished_at: clock,
         };

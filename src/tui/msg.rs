@@ -32,6 +32,9 @@ pub enum Msg {
     /// go on (the engine's error, which says whether anything was changed and what to do).
     ApplyDone {
         result: Result<Box<ApplyReport>, String>,
+        /// The account as the engine read it to verify, assessed off the UI loop (`None` when
+        /// it could not be read, or nothing was written).
+        scanned: Option<Box<Scanned>>,
         finished_at: OffsetDateTime,
     },
     /// The journals were read (or why they could not be).

@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 
 use super::journal::JournalList;
 use super::msg::Msg;
+use super::state::Scanned;
 use crate::apply::{self, ApplyError, ApplyEvent, ApplyReport, Engine};
 use crate::plan::Plan;
 
@@ -38,6 +39,7 @@ pub(crate) async fn rollback(
         Err(e) => {
             tracing::warn!(journal_id, error = %e, "the journal to roll back could not be read");
             return Msg::ApplyDone {
+                scanned: None,
                 result: Err(format!(
                     "journal {journal_id} could not be read: {e}; nothing was changed. Check the \
                      file, then press J to list the journals again"
@@ -66,7 +68,16 @@ fn done(
         ),
         Err(e) => tracing::warn!(what, error = %e, "did not run"),
     }
+    // The verified account, assessed here rather than on the UI loop.
+    let scanned = match &result {
+        Ok(report) => match &report.verification {
+            Some(Ok(v)) => Some(Box::new(Scanned::new(v.posture.clone()))),
+            _ => None,
+        },
+        Err(_) => None,
+    };
     Msg::ApplyDone {
+        scanned,
         result: result.map(Box::new).map_err(|e| e.to_string()),
         finished_at: clock(),
     }

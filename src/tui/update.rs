@@ -63,8 +63,9 @@ pub fn update(state: &mut State, msg: Msg) -> Vec<Effect> {
         }
         Msg::ApplyDone {
             result,
+            scanned,
             finished_at,
-        } => run::done(state, result, finished_at),
+        } => run::done(state, result, scanned, finished_at),
         Msg::JournalsLoaded(result) => {
             journal::loaded(state, result);
             Vec::new()

@@ -213,16 +213,10 @@ impl Run {
 pub fn done(
     state: &mut State,
     result: Result<Box<ApplyReport>, String>,
+    scanned: Option<Box<Scanned>>,
     finished_at: OffsetDateTime,
 ) -> Vec<Effect> {
     let result = result.map(|report| *report);
-    let posture = match &result {
-        Ok(report) => match &report.verification {
-            Some(Ok(v)) => Some(v.posture.clone()),
-            _ => None,
-        },
-        Err(_) => None,
-    };
     match state.run.as_mut() {
         Some(run) if run.stopping => {
             run.finish(result);
@@ -235,12 +229,12 @@ pub fn done(
             return Vec::new();
         }
     }
-    let mut effects = match posture {
-        Some(posture) => {
+    let mut effects = match scanned {
+        Some(scanned) => {
             // Any scan still out read the account before these changes.
             state.generation += 1;
             state.scanning = None;
-            update::install(state, Scanned::new(posture), finished_at);
+            update::install(state, *scanned, finished_at);
             Vec::new()
         }
         None => update::start_scan(state),
