@@ -1,12 +1,12 @@
 //! `ztharden apply` as a user runs it on the sandbox: the real binary, each test with its
 //! own state directory.
 
-#[path = "support/cli.rs"]
-mod cli;
+mod support;
 
 use std::path::Path;
 
-use cli::*;
+use support::cli::*;
+use support::lab::{ACCOUNT, CONTROLS, ORDERS};
 
 #[test]
 fn apply_yes_makes_every_change_verifies_and_journals_privately() {

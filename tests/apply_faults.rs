@@ -11,6 +11,7 @@ mod rollback;
 use std::sync::Arc;
 
 use support::account::Account;
+use support::lab::*;
 use support::normal::comparable;
 use support::scenario::*;
 use ztharden::apply::{ApplyError, ApplyOutcome, ChangeOutcome, list};

@@ -3,72 +3,23 @@
 
 mod support;
 
-use std::path::Path;
-use std::process::{Command, Output};
+use std::path::{Path, PathBuf};
 
 use serde_json::Value;
-use support::{ACCOUNT, IdMap, Moto, REGION};
+use support::cli::{journals, with_log, ztharden_moto, ztharden_moto_with};
+use support::lab::{ACCOUNT, CONTROLS, ENDPOINT, ENDPOINT_SG, ORDERS, REGION};
+use support::{IdMap, Moto};
 
-const ORDERS: &str = "a1b2c3d4e5";
-const ENDPOINT: &str = "vpce-0e9e9e9e9e9e9e9e9";
-const ENDPOINT_SG: &str = "sg-0e9e9e9e9e9e9e9e9";
 /// An account the credentials do not reach.
 const OTHER_ACCOUNT: &str = "999988887777";
-const CONTROLS: [&str; 4] = [
-    "iam-auth",
-    "resource-policy",
-    "endpoint-policy",
-    "endpoint-sg",
-];
-
-/// The binary against moto with the test credentials, nothing of the user's AWS setup, and
-/// its journals under `state`.
-fn ztharden(moto: &Moto, state: &Path, args: &[&str]) -> Output {
-    ztharden_with(moto, state, args, &[])
-}
-
-/// The same, with `env` set too.
-fn ztharden_with(moto: &Moto, state: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ztharden"))
-        .args([
-            "--region",
-            REGION,
-            "--endpoint-url",
-            &moto.url,
-            "--state-dir",
-        ])
-        .arg(state)
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", state)
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_CONFIG_FILE", "/nonexistent/ztharden-config")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("XDG_STATE_HOME", state.join("xdg"))
-        .envs(env.iter().copied())
-        .output()
-        .expect("the binary runs")
-}
-
-fn report(out: &Output, moto: &Moto) -> String {
-    format!(
-        "--- stdout\n{}--- stderr\n{}--- moto log\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr),
-        moto.log()
-    )
-}
 
 /// `scan --format json`, whole.
 fn scan_doc(moto: &Moto, state: &Path) -> Value {
-    let out = ztharden(moto, state, &["scan", "--format", "json"]);
+    let out = ztharden_moto(moto, state, &["scan", "--format", "json"]);
     assert!(
         matches!(out.status.code(), Some(0 | 1)),
         "{}",
-        report(&out, moto)
+        with_log(&out, moto)
     );
     serde_json::from_slice(&out.stdout).expect("the scan is JSON")
 }
@@ -81,20 +32,10 @@ fn scan(moto: &Moto, state: &Path) -> Vec<Value> {
         .clone()
 }
 
-/// The journal files under `state`.
-fn journal_files(state: &Path) -> Vec<std::path::PathBuf> {
-    let Ok(entries) = std::fs::read_dir(state.join("journals")) else {
-        return Vec::new();
-    };
-    let mut files: Vec<_> = entries.map(|e| e.unwrap().path()).collect();
-    files.sort();
-    files
-}
-
 /// Plans every control of orders into `STATE/plan.json`.
-fn plan_orders(moto: &Moto, ids: &IdMap, state: &Path) -> std::path::PathBuf {
+fn plan_orders(moto: &Moto, ids: &IdMap, state: &Path) -> PathBuf {
     let plan = state.join("plan.json");
-    let out = ztharden(
+    let out = ztharden_moto(
         moto,
         state,
         &[
@@ -107,7 +48,7 @@ fn plan_orders(moto: &Moto, ids: &IdMap, state: &Path) -> std::path::PathBuf {
             plan.to_str().unwrap(),
         ],
     );
-    assert_eq!(out.status.code(), Some(0), "{}", report(&out, moto));
+    assert_eq!(out.status.code(), Some(0), "{}", with_log(&out, moto));
     plan
 }
 
@@ -152,9 +93,9 @@ fn apply_hardens_orders_and_rollback_restores_what_the_scan_said() {
     let before = scan(&moto, state);
     assert_eq!(plan_orders(&moto, &ids, state), plan);
 
-    let out = ztharden(&moto, state, &["apply", plan.to_str().unwrap(), "--yes"]);
+    let out = ztharden_moto(&moto, state, &["apply", plan.to_str().unwrap(), "--yes"]);
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert_eq!(out.status.code(), Some(0), "{}", report(&out, &moto));
+    assert_eq!(out.status.code(), Some(0), "{}", with_log(&out, &moto));
     assert!(text.contains("Apply: Complete ("), "{text}");
     for control in CONTROLS {
         assert!(
@@ -181,9 +122,9 @@ fn apply_hardens_orders_and_rollback_restores_what_the_scan_said() {
         assert_eq!(worst["status"], "pass", "{control}: {worst:#}");
     }
 
-    let out = ztharden(&moto, state, &["rollback", "--yes"]);
+    let out = ztharden_moto(&moto, state, &["rollback", "--yes"]);
     let text = String::from_utf8_lossy(&out.stdout).to_string();
-    assert_eq!(out.status.code(), Some(0), "{}", report(&out, &moto));
+    assert_eq!(out.status.code(), Some(0), "{}", with_log(&out, &moto));
     assert!(text.contains("Rollback: Complete ("), "{text}");
 
     let after = scan(&moto, state);
@@ -191,7 +132,7 @@ fn apply_hardens_orders_and_rollback_restores_what_the_scan_said() {
     assert_ne!(normalised(&hardened), normalised(&before));
 
     // Both runs are journaled, the rollback naming the apply.
-    let out = ztharden(&moto, state, &["journal", "--format", "json"]);
+    let out = ztharden_moto(&moto, state, &["journal", "--format", "json"]);
     let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
     let journals = doc["journals"].as_array().unwrap();
     assert_eq!(journals.len(), 2, "{doc:#}");
@@ -210,18 +151,18 @@ fn read_only_refuses_apply_and_rollback_and_moto_is_untouched() {
     let plan = plan_orders(&moto, &ids, state);
     let plan = plan.to_str().unwrap();
     let refused = |args: &[&str], env: &[(&str, &str)]| {
-        let out = ztharden_with(&moto, state, args, env);
+        let out = ztharden_moto_with(&moto, state, args, env);
         assert_eq!(
             out.status.code(),
             Some(2),
             "{args:?}: {}",
-            report(&out, &moto)
+            with_log(&out, &moto)
         );
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(
             err.starts_with("ztharden: ztharden runs read-only (--read-only or ZTHARDEN_READ_ONLY): nothing was changed"),
             "{args:?}: {}",
-            report(&out, &moto)
+            with_log(&out, &moto)
         );
     };
 
@@ -229,18 +170,18 @@ fn read_only_refuses_apply_and_rollback_and_moto_is_untouched() {
     let before = scan_doc(&moto, state);
     refused(&["--read-only", "apply", plan, "--yes"], &[]);
     assert_eq!(scan_doc(&moto, state), before, "the account is untouched");
-    assert!(journal_files(state).is_empty(), "no journal");
+    assert!(journals(state).is_empty(), "no journal");
 
     // A real apply to roll back; then a read-only rollback changes nothing.
-    let out = ztharden(&moto, state, &["apply", plan, "--yes"]);
-    assert_eq!(out.status.code(), Some(0), "{}", report(&out, &moto));
+    let out = ztharden_moto(&moto, state, &["apply", plan, "--yes"]);
+    assert_eq!(out.status.code(), Some(0), "{}", with_log(&out, &moto));
     let hardened = scan_doc(&moto, state);
     assert_ne!(hardened, before);
-    let applied = journal_files(state);
+    let applied = journals(state);
     assert_eq!(applied.len(), 1, "{applied:?}");
     refused(&["rollback", "--yes"], &[("ZTHARDEN_READ_ONLY", "1")]);
     assert_eq!(scan_doc(&moto, state), hardened, "the account is untouched");
-    assert_eq!(journal_files(state), applied, "no rollback journal");
+    assert_eq!(journals(state), applied, "no rollback journal");
 }
 
 #[test]
@@ -257,8 +198,8 @@ fn a_plan_for_another_account_is_refused_on_moto_naming_both() {
     std::fs::write(&other, doc.to_string()).unwrap();
 
     let before = scan_doc(&moto, state);
-    let out = ztharden(&moto, state, &["apply", other.to_str().unwrap(), "--yes"]);
-    assert_eq!(out.status.code(), Some(2), "{}", report(&out, &moto));
+    let out = ztharden_moto(&moto, state, &["apply", other.to_str().unwrap(), "--yes"]);
+    assert_eq!(out.status.code(), Some(2), "{}", with_log(&out, &moto));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains(&format!(
@@ -267,9 +208,9 @@ fn a_plan_for_another_account_is_refused_on_moto_naming_both() {
             "the credentials reach account {ACCOUNT} in {REGION}"
         )),
         "{}",
-        report(&out, &moto)
+        with_log(&out, &moto)
     );
     assert!(err.contains("nothing was changed"), "{err}");
-    assert!(journal_files(state).is_empty(), "no journal");
+    assert!(journals(state).is_empty(), "no journal");
     assert_eq!(scan_doc(&moto, state), before, "the account is untouched");
 }

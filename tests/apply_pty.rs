@@ -1,31 +1,18 @@
 //! `ztharden apply` on a terminal: it asks before changing anything, and only `y` or `yes`
 //! goes on. The real binary in a pseudo-terminal.
 
-#[path = "support/cli.rs"]
-mod cli;
+mod support;
 
-use std::io::{Read, Write};
 use std::path::Path;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::{Duration, Instant};
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-
-use cli::{ACCOUNT, change_count, journals, plan};
-
-const WAIT: Duration = Duration::from_secs(30);
+use portable_pty::CommandBuilder;
+use support::cli::{change_count, journals, plan};
+use support::lab::ACCOUNT;
+use support::pty::Pty;
 
 /// Runs `apply PLAN` in a terminal, answers `answer` once asked; the exit code and all the
-/// terminal showed.
+/// terminal showed, up to its closing.
 fn apply_answering(state: &Path, plan: &Path, answer: &str) -> (u32, String) {
-    let pair = native_pty_system()
-        .openpty(PtySize {
-            rows: 50,
-            cols: 200,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .expect("a pseudo-terminal");
     let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_ztharden"));
     command.args(["--demo", "--state-dir"]);
     command.arg(state);
@@ -34,75 +21,12 @@ fn apply_answering(state: &Path, plan: &Path, answer: &str) -> (u32, String) {
         command.env_remove(var);
     }
     command.env("XDG_STATE_HOME", state.join("xdg"));
-    let mut child = pair
-        .slave
-        .spawn_command(command)
-        .expect("the binary starts");
-    drop(pair.slave);
-    let mut reader = pair.master.try_clone_reader().expect("a reader");
-    let mut keys = pair.master.take_writer().expect("a writer");
-    let (tx, rx) = channel();
-    std::thread::spawn(move || {
-        let mut buf = [0u8; 8192];
-        while let Ok(n) = reader.read(&mut buf) {
-            if n == 0 || tx.send(buf[..n].to_vec()).is_err() {
-                break;
-            }
-        }
-    });
-    let mut shown = String::new();
-    wait_for(&rx, &mut shown, "[y/N] ");
-    keys.write_all(answer.as_bytes()).unwrap();
-    keys.flush().unwrap();
-    let deadline = Instant::now() + WAIT;
-    let status = loop {
-        pump(&rx, &mut shown);
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "no exit; the terminal showed:\n{shown}"
-        );
-    };
-    drain(&rx, &mut shown);
-    (status.exit_code(), shown)
-}
-
-/// Everything the child wrote until the terminal closed: the reader's channel disconnects
-/// once the child is gone (EOF or EIO on the terminal), so the last lines are never lost.
-fn drain(rx: &Receiver<Vec<u8>>, shown: &mut String) {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        match rx.recv_timeout(Duration::from_millis(50)) {
-            Ok(bytes) => shown.push_str(&String::from_utf8_lossy(&bytes)),
-            Err(RecvTimeoutError::Disconnected) => return,
-            Err(RecvTimeoutError::Timeout) => assert!(
-                Instant::now() < deadline,
-                "the terminal did not close after the exit; it showed:\n{shown}"
-            ),
-        }
-    }
-}
-
-fn pump(rx: &Receiver<Vec<u8>>, shown: &mut String) {
-    if let Ok(bytes) = rx.recv_timeout(Duration::from_millis(50)) {
-        shown.push_str(&String::from_utf8_lossy(&bytes));
-    }
-    while let Ok(bytes) = rx.try_recv() {
-        shown.push_str(&String::from_utf8_lossy(&bytes));
-    }
-}
-
-fn wait_for(rx: &Receiver<Vec<u8>>, shown: &mut String, what: &str) {
-    let deadline = Instant::now() + WAIT;
-    while !shown.contains(what) {
-        assert!(
-            Instant::now() < deadline,
-            "no {what:?}; the terminal showed:\n{shown}"
-        );
-        pump(rx, shown);
-    }
+    let mut pty = Pty::spawn(command, 50, 200, String::new());
+    pty.wait_for("the question", |s| s.contains("[y/N] "));
+    pty.press(answer.as_bytes());
+    let status = pty.wait_exit(&format!("the answer {answer:?}"));
+    pty.drain();
+    (status.exit_code(), pty.sink)
 }
 
 #[test]

@@ -11,6 +11,7 @@ mod drift;
 use std::sync::{Arc, Mutex};
 
 use support::account::Account;
+use support::lab::*;
 use support::normal::{comparable, findings, path_status};
 use support::scenario::*;
 use ztharden::apply::{

@@ -1,10 +1,10 @@
 //! `ztharden journal` and `ztharden rollback` as a user runs them on the sandbox: the real
 //! binary, each test with its own state directory.
 
-#[path = "support/cli.rs"]
-mod cli;
+mod support;
 
-use cli::*;
+use support::cli::*;
+use support::lab::ACCOUNT;
 
 #[test]
 fn journal_lists_and_shows_without_any_aws_setup() {

@@ -1,48 +1,19 @@
 //! `ztharden plan` as a user runs it on the sandbox: the diffs with every id filled in, the
 //! JSON form, the plan file, input errors and blocked plans.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod support;
 
+use std::path::Path;
+
+use support::cli::{stderr, stdout, ztharden_scratch};
+use support::lab::{
+    ACCOUNT, ENDPOINT, ENDPOINT_SG, ORDERS, ORDERS_ARN, SERVICE_A_ROLE, SERVICE_A_SG,
+    SERVICE_C_ROLE, SERVICE_C_SG,
+};
 use ztharden::model::AuthorizationType;
 use ztharden::plan::{Change, Plan, StepState};
 use ztharden::policy::{self, PrincipalSpec};
 use ztharden::steps::Control;
-
-const ACCOUNT: &str = "111122223333";
-const ORDERS: &str = "a1b2c3d4e5";
-const ENDPOINT: &str = "vpce-0e9e9e9e9e9e9e9e9";
-const ENDPOINT_SG: &str = "sg-0e9e9e9e9e9e9e9e9";
-const ROLE_A: &str = "arn:aws:iam::111122223333:role/service-a-role";
-const ROLE_C: &str = "arn:aws:iam::111122223333:role/service-c-role";
-const SG_A: &str = "sg-0a1a1a1a1a1a1a1a1";
-const SG_C: &str = "sg-0c3c3c3c3c3c3c3c3";
-const ORDERS_ARN: &str = "arn:aws:execute-api:us-east-1:111122223333:a1b2c3d4e5/*";
-
-fn ztharden(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ztharden"))
-        .args(args)
-        // Keep the user's AWS settings and log directory out of the tests.
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_DEFAULT_REGION")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("NO_COLOR")
-        .env(
-            "XDG_STATE_HOME",
-            std::env::temp_dir().join("ztharden-test-state"),
-        )
-        .output()
-        .expect("the binary runs")
-}
-
-fn stdout(out: &Output) -> String {
-    String::from_utf8(out.stdout.clone()).expect("UTF-8 output")
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8(out.stderr.clone()).expect("UTF-8 output")
-}
 
 fn read_plan(path: &Path) -> Plan {
     let text = std::fs::read_to_string(path).expect("the plan file exists");
@@ -51,7 +22,7 @@ fn read_plan(path: &Path) -> Plan {
 
 #[test]
 fn all_four_steps_with_every_id_filled_in() {
-    let out = ztharden(&["--demo", "plan", "--control", "all", "--api", ORDERS]);
+    let out = ztharden_scratch(&["--demo", "plan", "--control", "all", "--api", ORDERS]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}\n{}", stderr(&out));
     for step in [
@@ -65,10 +36,10 @@ fn all_four_steps_with_every_id_filled_in() {
     for id in [
         ACCOUNT,
         ENDPOINT,
-        ROLE_A,
-        ROLE_C,
-        SG_A,
-        SG_C,
+        SERVICE_A_ROLE,
+        SERVICE_C_ROLE,
+        SERVICE_A_SG,
+        SERVICE_C_SG,
         ORDERS_ARN,
         "sgr-0e9e9e9e9e9e90443",
     ] {
@@ -97,7 +68,7 @@ fn all_four_steps_with_every_id_filled_in() {
 
 #[test]
 fn json_is_the_plan() {
-    let out = ztharden(&[
+    let out = ztharden_scratch(&[
         "--demo",
         "plan",
         "--control",
@@ -145,7 +116,7 @@ fn out_writes_the_plan_file_with_the_expected_changes() {
     let path = dir.path().join("plan.json");
     std::fs::write(&path, "an older plan").unwrap();
     let file = path.to_str().unwrap();
-    let out = ztharden(&[
+    let out = ztharden_scratch(&[
         "--demo",
         "plan",
         "--control",
@@ -172,8 +143,11 @@ fn out_writes_the_plan_file_with_the_expected_changes() {
 
     assert_eq!(plan.inputs.api_ids, vec![ORDERS]);
     assert_eq!(plan.inputs.endpoint_ids, vec![ENDPOINT]);
-    assert_eq!(plan.inputs.caller_roles, vec![ROLE_A, ROLE_C]);
-    assert_eq!(plan.inputs.caller_groups, vec![SG_A, SG_C]);
+    assert_eq!(
+        plan.inputs.caller_roles,
+        vec![SERVICE_A_ROLE, SERVICE_C_ROLE]
+    );
+    assert_eq!(plan.inputs.caller_groups, vec![SERVICE_A_SG, SERVICE_C_SG]);
     assert!(plan.steps.iter().all(|s| s.state == StepState::Ready));
 
     // iam-auth: the five NONE methods of orders, not the OPTIONS preflights.
@@ -252,7 +226,7 @@ fn out_writes_the_plan_file_with_the_expected_changes() {
     let Some(PrincipalSpec::Map(principals)) = &allow.principal else {
         panic!("named principals: {allow:?}")
     };
-    assert_eq!(principals["AWS"], vec![ROLE_A, ROLE_C]);
+    assert_eq!(principals["AWS"], vec![SERVICE_A_ROLE, SERVICE_C_ROLE]);
     assert!(new.to_json_string().contains(ORDERS_ARN));
 
     // endpoint-sg: both caller groups admitted, then the open rule revoked.
@@ -262,10 +236,10 @@ fn out_writes_the_plan_file_with_the_expected_changes() {
         .collect();
     assert!(
         matches!(sg[0], Change::AuthorizeIngress { group_id, source_group_id, port: 443, .. }
-        if group_id == ENDPOINT_SG && source_group_id == SG_A)
+        if group_id == ENDPOINT_SG && source_group_id == SERVICE_A_SG)
     );
     assert!(
-        matches!(sg[1], Change::AuthorizeIngress { source_group_id, .. } if source_group_id == SG_C)
+        matches!(sg[1], Change::AuthorizeIngress { source_group_id, .. } if source_group_id == SERVICE_C_SG)
     );
     assert!(matches!(sg[2], Change::RevokeIngress { group_id, expected }
         if group_id == ENDPOINT_SG && expected.rule_id == "sgr-0e9e9e9e9e9e90443"));
@@ -284,7 +258,7 @@ fn out_writes_the_plan_file_with_the_expected_changes() {
 
 #[test]
 fn a_given_caller_replaces_the_inferred_ones() {
-    let out = ztharden(&[
+    let out = ztharden_scratch(&[
         "--demo",
         "plan",
         "--control",
@@ -292,13 +266,13 @@ fn a_given_caller_replaces_the_inferred_ones() {
         "--api",
         ORDERS,
         "--caller-sg",
-        SG_C,
+        SERVICE_C_SG,
         "--format",
         "json",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let plan: Plan = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(plan.inputs.caller_groups, vec![SG_C]);
+    assert_eq!(plan.inputs.caller_groups, vec![SERVICE_C_SG]);
     assert!(
         plan.inputs
             .notes
@@ -316,14 +290,14 @@ fn a_given_caller_replaces_the_inferred_ones() {
             _ => None,
         })
         .collect();
-    assert_eq!(admitted, vec![SG_C]);
+    assert_eq!(admitted, vec![SERVICE_C_SG]);
 }
 
 #[test]
 fn a_malformed_caller_role_is_exit_2_with_one_line_and_no_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.json");
-    let out = ztharden(&[
+    let out = ztharden_scratch(&[
         "--demo",
         "plan",
         "--control",
@@ -344,7 +318,7 @@ fn a_malformed_caller_role_is_exit_2_with_one_line_and_no_file() {
 
 #[test]
 fn an_unknown_caller_group_is_exit_2() {
-    let out = ztharden(&[
+    let out = ztharden_scratch(&[
         "--demo",
         "plan",
         "--control",
@@ -364,7 +338,7 @@ fn a_blocked_plan_exits_1_and_writes_no_file() {
     // unsigned calls would be denied.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.json");
-    let out = ztharden(&[
+    let out = ztharden_scratch(&[
         "--demo",
         "plan",
         "--control",
@@ -397,7 +371,7 @@ fn every_api_of_the_account_by_default() {
     // so the four steps are ready and every verdict of the last one passes.
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.json");
-    let out = ztharden(&[
+    let out = ztharden_scratch(&[
         "--demo",
         "plan",
         "--control",
@@ -496,7 +470,7 @@ fn expected_lab_changes(plan: &Plan) -> Vec<String> {
 fn nothing_to_do_is_exit_0_and_still_a_plan_file() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.json");
-    let out = ztharden(&[
+    let out = ztharden_scratch(&[
         "--demo",
         "plan",
         "--control",
@@ -518,7 +492,7 @@ fn nothing_to_do_is_exit_0_and_still_a_plan_file() {
 fn an_unwritable_plan_file_is_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("missing-folder").join("plan.json");
-    let out = ztharden(&[
+    let out = ztharden_scratch(&[
         "--demo",
         "plan",
         "--control",

@@ -4,43 +4,17 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-use support::{ACCOUNT, IdMap, Moto, REGION};
+use support::cli::{both, with_log, ztharden, ztharden_moto};
+use support::lab::{
+    ACCOUNT, ENDPOINT, ENDPOINT_SG, INVENTORY, OPEN_RULE, ORDERS, REGION, SERVICE_A_ROLE,
+    SERVICE_A_SG, SERVICE_C_ROLE, SERVICE_C_SG, STATUS,
+};
+use support::{IdMap, Moto};
 use ztharden::model::AuthorizationType;
 use ztharden::plan::{Change, Plan, StepState};
 use ztharden::policy;
 use ztharden::steps::Control;
-
-const ORDERS: &str = "a1b2c3d4e5";
-const ENDPOINT: &str = "vpce-0e9e9e9e9e9e9e9e9";
-const ENDPOINT_SG: &str = "sg-0e9e9e9e9e9e9e9e9";
-const SG_A: &str = "sg-0a1a1a1a1a1a1a1a1";
-const SG_C: &str = "sg-0c3c3c3c3c3c3c3c3";
-const OPEN_RULE: &str = "sgr-0e9e9e9e9e9e90443";
-const ROLE_A: &str = "arn:aws:iam::111122223333:role/service-a-role";
-const ROLE_C: &str = "arn:aws:iam::111122223333:role/service-c-role";
-
-/// The binary against moto, with the test credentials and nothing of the user's AWS setup.
-fn ztharden(moto: &Moto, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ztharden"))
-        .args(["--region", REGION, "--endpoint-url", &moto.url])
-        .args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", std::env::temp_dir())
-        .env("AWS_ACCESS_KEY_ID", "testing")
-        .env("AWS_SECRET_ACCESS_KEY", "testing")
-        .env("AWS_CONFIG_FILE", "/nonexistent/ztharden-config")
-        .env("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env(
-            "XDG_STATE_HOME",
-            std::env::temp_dir().join("ztharden-test-state"),
-        )
-        .output()
-        .expect("the binary runs")
-}
 
 fn read_plan(path: &Path) -> Plan {
     let text = std::fs::read_to_string(path).expect("the plan file exists");
@@ -54,8 +28,9 @@ fn plan_all_on_moto_has_the_expected_changes_with_moto_ids() {
     let orders = ids.moto(ORDERS).to_string();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.json");
-    let out = ztharden(
+    let out = ztharden_moto(
         &moto,
+        dir.path(),
         &[
             "plan",
             "--control",
@@ -67,13 +42,7 @@ fn plan_all_on_moto_has_the_expected_changes_with_moto_ids() {
         ],
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{text}\n{}\n--- moto log ---\n{}",
-        String::from_utf8_lossy(&out.stderr),
-        moto.log()
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", with_log(&out, &moto));
     assert!(!text.contains("INSERT_"), "{text}");
     let plan = read_plan(&path);
     assert_eq!(plan.account, ACCOUNT);
@@ -89,12 +58,13 @@ fn plan_all_on_moto_has_the_expected_changes_with_moto_ids() {
     // behind its authorizer (left out of the account statement, admitted anonymously at the
     // endpoint), so the whole plan is ready and written, with moto's ids.
     let all = dir.path().join("all.json");
-    let out = ztharden(
+    let out = ztharden_moto(
         &moto,
+        dir.path(),
         &["plan", "--control", "all", "--out", all.to_str().unwrap()],
     );
     let text = String::from_utf8_lossy(&out.stdout);
-    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert_eq!(out.status.code(), Some(0), "{}", with_log(&out, &moto));
     assert!(!text.contains("✗ FAIL"), "{text}");
     let whole = read_plan(&all);
     assert!(whole.steps.iter().all(|s| s.state == StepState::Ready));
@@ -104,7 +74,7 @@ fn plan_all_on_moto_has_the_expected_changes_with_moto_ids() {
         "{:#?}",
         last.verdicts
     );
-    let inventory = ids.moto("f6g7h8i9j0");
+    let inventory = ids.moto(INVENTORY);
     let put = format!("arn:aws:execute-api:{REGION}:{ACCOUNT}:{inventory}/*/PUT/items/*");
     let mut policies: Vec<&str> = Vec::new();
     for c in whole.changes() {
@@ -125,7 +95,7 @@ fn plan_all_on_moto_has_the_expected_changes_with_moto_ids() {
         }
     }
     policies.sort_unstable();
-    let mut expected = vec![inventory, ids.moto(ORDERS), ids.moto("k1l2m3n4o5")];
+    let mut expected = vec![inventory, ids.moto(ORDERS), ids.moto(STATUS)];
     expected.sort_unstable();
     assert_eq!(policies, expected, "one resource policy per API");
     same_plan_as_the_sandbox_for(&whole, &ids, &[]);
@@ -134,10 +104,16 @@ fn plan_all_on_moto_has_the_expected_changes_with_moto_ids() {
 fn check_inputs(plan: &Plan, ids: &IdMap) {
     assert_eq!(plan.inputs.api_ids, vec![ids.moto(ORDERS)]);
     assert_eq!(plan.inputs.endpoint_ids, vec![ids.moto(ENDPOINT)]);
-    assert_eq!(plan.inputs.caller_roles, vec![ROLE_A, ROLE_C]);
+    assert_eq!(
+        plan.inputs.caller_roles,
+        vec![SERVICE_A_ROLE, SERVICE_C_ROLE]
+    );
     let mut groups = plan.inputs.caller_groups.clone();
     groups.sort();
-    let mut expected = vec![ids.moto(SG_A).to_string(), ids.moto(SG_C).to_string()];
+    let mut expected = vec![
+        ids.moto(SERVICE_A_SG).to_string(),
+        ids.moto(SERVICE_C_SG).to_string(),
+    ];
     expected.sort();
     assert_eq!(groups, expected);
 }
@@ -204,7 +180,7 @@ fn check_changes(plan: &Plan, ids: &IdMap) {
         })
         .expect("an endpoint policy for the endpoint");
     let endpoint_policy = policy::parse(endpoint_policy).unwrap().to_json_string();
-    for id in [ROLE_A, ROLE_C, orders_arn.as_str()] {
+    for id in [SERVICE_A_ROLE, SERVICE_C_ROLE, orders_arn.as_str()] {
         assert!(endpoint_policy.contains(id), "{id} in {endpoint_policy}");
     }
 
@@ -226,7 +202,9 @@ fn check_changes(plan: &Plan, ids: &IdMap) {
         })
         .collect();
     assert_eq!(admitted.len(), 2, "{sg:?}");
-    assert!(admitted.contains(&ids.moto(SG_A)) && admitted.contains(&ids.moto(SG_C)));
+    assert!(
+        admitted.contains(&ids.moto(SERVICE_A_SG)) && admitted.contains(&ids.moto(SERVICE_C_SG))
+    );
     assert!(
         matches!(sg.last(), Some(Change::RevokeIngress { group_id, expected })
             if group_id == endpoint_sg && expected.rule_id == ids.moto(OPEN_RULE)),
@@ -255,20 +233,11 @@ fn same_plan_as_the_sandbox(plan: &Plan, ids: &IdMap) {
 fn same_plan_as_the_sandbox_for(plan: &Plan, ids: &IdMap, args: &[&str]) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("plan.json");
-    let out = Command::new(env!("CARGO_BIN_EXE_ztharden"))
-        .args(["--demo", "plan", "--control", "all"])
-        .args(args)
-        .args(["--out", path.to_str().unwrap()])
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env(
-            "XDG_STATE_HOME",
-            std::env::temp_dir().join("ztharden-test-state"),
-        )
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    let mut all = vec!["--demo", "plan", "--control", "all"];
+    all.extend(args);
+    all.extend(["--out", path.to_str().unwrap()]);
+    let out = ztharden(dir.path(), &all);
+    assert_eq!(out.status.code(), Some(0), "{}", both(&out));
     let sandbox = read_plan(&path);
     let summaries = |p: &Plan, map: &dyn Fn(String) -> String| -> Vec<String> {
         let mut s: Vec<String> = p.changes().map(|c| map(c.summary())).collect();

@@ -1,30 +1,17 @@
 //! `ztharden scan` as a user runs it: exit codes, the JSON contract, the table.
 
-use std::process::{Command, Output};
+mod support;
 
-fn ztharden(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ztharden"))
-        .args(args)
-        // Keep the user's AWS settings and log directory out of the tests.
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_REGION")
-        .env_remove("AWS_DEFAULT_REGION")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env(
-            "XDG_STATE_HOME",
-            std::env::temp_dir().join("ztharden-test-state"),
-        )
-        .output()
-        .expect("the binary runs")
-}
+use support::cli::{Bin, ztharden_scratch};
+use support::lab::{ACCOUNT, CONTROLS, ENDPOINT_SG, ORDERS, REGION};
 
 #[test]
 fn demo_scan_json_is_the_stable_contract() {
-    let out = ztharden(&["--demo", "scan", "--format", "json"]);
+    let out = ztharden_scratch(&["--demo", "scan", "--format", "json"]);
     assert_eq!(out.status.code(), Some(1), "the lab has failing controls");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("valid JSON");
-    assert_eq!(doc["account"], "111122223333");
-    assert_eq!(doc["region"], "us-east-1");
+    assert_eq!(doc["account"], ACCOUNT);
+    assert_eq!(doc["region"], REGION);
     let findings = doc["findings"].as_array().unwrap();
     for f in findings {
         for key in ["control", "status", "reason", "resource_arn"] {
@@ -33,15 +20,7 @@ fn demo_scan_json_is_the_stable_contract() {
                 "{key} missing in {f}"
             );
         }
-        assert!(
-            [
-                "iam-auth",
-                "resource-policy",
-                "endpoint-policy",
-                "endpoint-sg"
-            ]
-            .contains(&f["control"].as_str().unwrap())
-        );
+        assert!(CONTROLS.contains(&f["control"].as_str().unwrap()));
         assert!(["pass", "fail", "warn", "skip"].contains(&f["status"].as_str().unwrap()));
         assert!(f["resource_arn"].as_str().unwrap().starts_with("arn:aws:"));
     }
@@ -55,7 +34,7 @@ fn demo_scan_json_is_the_stable_contract() {
         })
         .expect("GET /orders is judged");
     assert_eq!(get_orders["status"], "fail");
-    assert_eq!(get_orders["api_id"], "a1b2c3d4e5");
+    assert_eq!(get_orders["api_id"], ORDERS);
     assert!(
         get_orders.get("security_group_id").is_none(),
         "fields only where they apply"
@@ -64,15 +43,10 @@ fn demo_scan_json_is_the_stable_contract() {
         .iter()
         .find(|f| f["control"] == "endpoint-sg")
         .unwrap();
-    assert_eq!(sg["security_group_id"], "sg-0e9e9e9e9e9e9e9e9");
+    assert_eq!(sg["security_group_id"], ENDPOINT_SG);
     assert_eq!(sg["status"], "fail");
     let summary = &doc["summary"];
-    for control in [
-        "iam-auth",
-        "resource-policy",
-        "endpoint-policy",
-        "endpoint-sg",
-    ] {
+    for control in CONTROLS {
         for status in ["pass", "fail", "warn", "skip"] {
             assert!(
                 summary[control][status].is_u64(),
@@ -98,7 +72,7 @@ fn demo_scan_json_is_the_stable_contract() {
 
 #[test]
 fn demo_scan_table_shows_every_path() {
-    let out = ztharden(&["--demo", "scan"]);
+    let out = ztharden_scratch(&["--demo", "scan"]);
     assert_eq!(out.status.code(), Some(1));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
@@ -118,22 +92,9 @@ fn demo_scan_table_shows_every_path() {
 /// Runs the binary with no AWS settings from the user: no profile files, no instance
 /// metadata, and static test keys only when `keys` is set.
 fn isolated(args: &[&str], keys: bool) -> (Option<i32>, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_ztharden"));
-    cmd.args(args)
-        .env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", std::env::temp_dir().join("ztharden-no-home"))
-        .env("AWS_CONFIG_FILE", "/nonexistent/ztharden-config")
-        .env(
-            "AWS_SHARED_CREDENTIALS_FILE",
-            "/nonexistent/ztharden-credentials",
-        )
-        .env("AWS_EC2_METADATA_DISABLED", "true");
-    if keys {
-        cmd.env("AWS_ACCESS_KEY_ID", "testing")
-            .env("AWS_SECRET_ACCESS_KEY", "testing");
-    }
-    let out = cmd.output().expect("the binary runs");
+    let state = tempfile::tempdir().unwrap();
+    let bin = Bin::isolated(state.path());
+    let out = if keys { bin.keys() } else { bin }.run(args);
     let err = String::from_utf8(out.stderr).unwrap();
     assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
     (out.status.code(), err)
@@ -141,7 +102,7 @@ fn isolated(args: &[&str], keys: bool) -> (Option<i32>, String) {
 
 const UNREACHABLE: [&str; 5] = [
     "--region",
-    "us-east-1",
+    REGION,
     "--endpoint-url",
     "http://127.0.0.1:9",
     "scan",
@@ -174,7 +135,7 @@ fn missing_credentials_are_a_clear_exit_2() {
 
 #[test]
 fn demo_and_profile_do_not_mix() {
-    let out = ztharden(&["--demo", "--profile", "prod", "scan"]);
+    let out = ztharden_scratch(&["--demo", "--profile", "prod", "scan"]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("--demo") && err.contains("--profile"), "{err}");

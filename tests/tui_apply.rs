@@ -8,39 +8,13 @@
 mod lab;
 
 use crossterm::event::{KeyCode, KeyModifiers};
-use lab::{lab, orders_statuses, writes};
-use ztharden::apply::{ApplyOutcome, JournalKind, apply_order};
-use ztharden::cloud::faults::{FaultPlan, FaultyCloud};
-use ztharden::cloud::sandbox::SandboxCloud;
-use ztharden::plan::{self, Change, Plan};
+use lab::ids::ACCOUNT;
+use lab::{applies, in_apply_order, lab, orders_statuses, sent, writes};
+use ztharden::apply::{ApplyOutcome, JournalKind};
+use ztharden::cloud::faults::FaultPlan;
+use ztharden::plan::{self, Change};
 use ztharden::steps::{Control, Status};
-use ztharden::tui::Effect;
 use ztharden::tui::run::Action;
-
-fn applies(effects: &[Effect]) -> bool {
-    effects
-        .iter()
-        .any(|e| matches!(e, Effect::Apply { .. } | Effect::Rollback { .. }))
-}
-
-/// The changes of the writes that reached the cloud, from the `skip`-th on.
-fn sent(faulty: &FaultyCloud<SandboxCloud>, skip: usize) -> Vec<Change> {
-    writes(faulty)
-        .into_iter()
-        .skip(skip)
-        .map(|r| r.change.expect("a write names its change"))
-        .collect()
-}
-
-/// The plan's changes in the order the engine sends them.
-fn in_apply_order(plan: &Plan) -> Vec<Change> {
-    let changes: Vec<Change> = plan.changes().cloned().collect();
-    apply_order(&changes)
-        .expect("the plan's changes go together")
-        .into_iter()
-        .map(|i| changes[i].clone())
-        .collect()
-}
 
 #[tokio::test]
 async fn a_shows_the_exact_changes_of_the_step_and_nothing_is_sent_before_y() {
@@ -81,7 +55,7 @@ async fn a_shows_the_exact_changes_of_the_step_and_nothing_is_sent_before_y() {
         );
     }
     assert!(
-        screen.contains("account 111122223333  region us-east-1"),
+        screen.contains(&format!("account {ACCOUNT}  region us-east-1")),
         "{screen}"
     );
     assert!(!applies(&tui.pending), "{:?}", tui.pending);

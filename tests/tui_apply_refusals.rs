@@ -7,7 +7,7 @@
 mod lab;
 
 use crossterm::event::{KeyCode, KeyModifiers};
-use lab::{ORDERS, lab, writes};
+use lab::{ORDERS, applies, lab, writes};
 use ztharden::apply::{ApplyOutcome, Engine, EngineOptions, list};
 use ztharden::cloud::faults::FaultPlan;
 use ztharden::cloud::{Cloud, NoProgress};
@@ -15,12 +15,6 @@ use ztharden::plan::{self, Change, Inputs};
 use ztharden::steps::Control;
 use ztharden::tui::Effect;
 use ztharden::tui::state::READ_ONLY;
-
-fn applies(effects: &[Effect]) -> bool {
-    effects
-        .iter()
-        .any(|e| matches!(e, Effect::Apply { .. } | Effect::Rollback { .. }))
-}
 
 #[tokio::test]
 async fn read_only_offers_no_apply_and_no_undo_and_nothing_is_written() {

@@ -1,81 +1,12 @@
 //! End to end: the real binary with `--demo` in a pseudo-terminal, driven by keys.
 
-use std::io::{Read, Write};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::{Duration, Instant};
+mod support;
 
-use std::num::NonZeroU16;
-
-use portable_pty::{Child, CommandBuilder, PtySize, native_pty_system};
+use portable_pty::CommandBuilder;
+use support::pty::{Pty, Screen};
 
 const ROWS: u16 = 40;
 const COLS: u16 = 140;
-/// Generous: the first frame comes at once, but CI machines can be slow.
-const WAIT: Duration = Duration::from_secs(20);
-
-/// The screen as the terminal shows it, fed from the child's output.
-struct Screen {
-    parser: vt100::Parser,
-    output: Receiver<Vec<u8>>,
-    closed: bool,
-}
-
-impl Screen {
-    fn pump(&mut self, timeout: Duration) {
-        match self.output.recv_timeout(timeout) {
-            Ok(bytes) => self.parser.process(&bytes),
-            Err(RecvTimeoutError::Timeout) => {}
-            Err(RecvTimeoutError::Disconnected) => self.closed = true,
-        }
-        while let Ok(bytes) = self.output.try_recv() {
-            self.parser.process(&bytes);
-        }
-    }
-
-    fn text(&self) -> String {
-        self.parser.screen().contents()
-    }
-
-    /// Poll the screen until `ready` holds, or fail after the deadline with the screen shown.
-    fn wait_for(&mut self, what: &str, ready: impl Fn(&str) -> bool) {
-        let deadline = Instant::now() + WAIT;
-        loop {
-            if ready(&self.text()) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline && !self.closed,
-                "timed out waiting for {what}; the screen was:\n{}",
-                self.text()
-            );
-            self.pump(Duration::from_millis(50));
-        }
-    }
-}
-
-fn wait_exit(
-    child: &mut Box<dyn Child + Send + Sync>,
-    screen: &mut Screen,
-) -> portable_pty::ExitStatus {
-    let deadline = Instant::now() + WAIT;
-    loop {
-        if let Some(status) = child.try_wait().expect("the child can be polled") {
-            return status;
-        }
-        if Instant::now() > deadline {
-            child.kill().ok();
-            panic!(
-                "the app did not exit after q; the screen was:\n{}",
-                screen.text()
-            );
-        }
-        screen.pump(Duration::from_millis(50));
-    }
-}
-
-fn nonzero(n: u16) -> NonZeroU16 {
-    NonZeroU16::new(n).expect("the terminal has a size")
-}
 
 /// The line of the screen that contains `needle`.
 fn line_with<'a>(screen: &'a str, needle: &str) -> Option<&'a str> {
@@ -84,23 +15,13 @@ fn line_with<'a>(screen: &'a str, needle: &str) -> Option<&'a str> {
 
 /// The demo app in a pseudo-terminal: the child, its keyboard, and its screen.
 struct App {
-    child: Box<dyn Child + Send + Sync>,
-    keys: Box<dyn Write + Send>,
-    screen: Screen,
+    screen: Pty<Screen>,
     state_dir: tempfile::TempDir,
 }
 
 impl App {
     fn start() -> Self {
         let state_dir = tempfile::tempdir().expect("a temporary directory");
-        let pair = native_pty_system()
-            .openpty(PtySize {
-                rows: ROWS,
-                cols: COLS,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .expect("a pseudo-terminal");
         let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_ztharden"));
         command.arg("--demo");
         command.env("TERM", "xterm-256color");
@@ -109,36 +30,8 @@ impl App {
         command.env("HOME", state_dir.path());
         command.env("ZTHARDEN_STATE_DIR", state_dir.path());
         command.env_remove("ZTHARDEN_READ_ONLY");
-        let child = pair
-            .slave
-            .spawn_command(command)
-            .expect("the binary starts");
-        drop(pair.slave);
-
-        let mut reader = pair.master.try_clone_reader().expect("a reader");
-        let keys = pair.master.take_writer().expect("a writer");
-        let (tx, rx) = channel();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            loop {
-                match reader.read(&mut buf) {
-                    Ok(0) | Err(_) => break,
-                    Ok(n) => {
-                        if tx.send(buf[..n].to_vec()).is_err() {
-                            break;
-                        }
-                    }
-                }
-            }
-        });
         Self {
-            child,
-            keys,
-            screen: Screen {
-                parser: vt100::Parser::new(nonzero(ROWS), nonzero(COLS), 0),
-                output: rx,
-                closed: false,
-            },
+            screen: Pty::spawn(command, ROWS, COLS, Screen::new(ROWS, COLS)),
             state_dir,
         }
     }
@@ -155,31 +48,28 @@ impl App {
     }
 
     fn press(&mut self, keys: &[u8]) {
-        self.keys.write_all(keys).expect("the app reads its keys");
+        self.screen.press(keys);
     }
 
     /// Quit with `q`; the app exits cleanly and gives the main screen back.
     fn quit(mut self) {
         self.press(b"q");
-        let status = wait_exit(&mut self.child, &mut self.screen);
+        let status = self.screen.wait_exit("q");
         assert!(
             status.success(),
             "exit status {status:?}; screen:\n{}",
-            self.screen.text()
+            self.screen.shown()
         );
-        let deadline = Instant::now() + WAIT;
-        while !self.screen.closed && Instant::now() < deadline {
-            self.screen.pump(Duration::from_millis(50));
-        }
+        self.screen.drain();
         assert!(
-            !self.screen.parser.screen().alternate_screen(),
+            !self.screen.sink.parser.screen().alternate_screen(),
             "the terminal is back on the main screen after quitting"
         );
     }
 }
 
 /// The list is drawn once `orders` shows its four badges.
-fn wait_for_the_list(screen: &mut Screen) {
+fn wait_for_the_list(screen: &mut Pty<Screen>) {
     screen.wait_for("orders with its four badges", |s| {
         line_with(s, "orders").is_some_and(|l| {
             ["PASS", "FAIL", "WARN", "SKIP", "n/a"]
@@ -195,11 +85,11 @@ fn wait_for_the_list(screen: &mut Screen) {
 fn the_demo_lists_api_paths_opens_a_detail_shows_help_and_quits() {
     let mut app = App::start();
     wait_for_the_list(&mut app.screen);
-    let list = app.screen.text();
+    let list = app.screen.shown();
     assert!(list.contains("SANDBOX"), "{list}");
     assert!(list.contains("111122223333"), "{list}");
     assert!(
-        app.screen.parser.screen().alternate_screen(),
+        app.screen.sink.parser.screen().alternate_screen(),
         "the TUI draws on the alternate screen"
     );
 
@@ -214,7 +104,7 @@ fn the_demo_lists_api_paths_opens_a_detail_shows_help_and_quits() {
         s.contains("METHODS") && s.contains("/orders/{id}") && s.contains("Esc back")
     });
     assert!(
-        !app.screen.text().contains("▶ orders"),
+        !app.screen.shown().contains("▶ orders"),
         "the detail has the whole body"
     );
 
@@ -308,7 +198,7 @@ fn orders_badges(screen: &str) -> Vec<String> {
 fn the_demo_applies_every_step_of_orders_and_undoes_it_from_the_journal() {
     let mut app = App::start();
     wait_for_the_list(&mut app.screen);
-    let before = orders_badges(&app.screen.text());
+    let before = orders_badges(&app.screen.shown());
     assert_eq!(before.len(), 4, "{before:?}");
     assert_ne!(before, ["PASS"; 4], "orders starts with work to do");
 

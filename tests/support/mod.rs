@@ -7,15 +7,21 @@
 //!   (paging, denied calls, throttling); [`world`]: a small account answered by such mocks.
 //! - [`account`]: one scenario on both the sandbox and moto seeded with the lab;
 //!   [`normal`]: postures and findings as two reads of the same account compare;
-//!   [`scenario`]: the lab's ids, plans for one API, engines and journals for apply tests.
+//!   [`scenario`]: plans for one API, engines and journals for apply tests.
+//! - [`lab`]: the lab's ids, the one place they are spelled.
+//! - [`cli`]: the binary run as a user runs it (on the sandbox or against moto);
+//!   [`pty`]: the binary in a pseudo-terminal.
 #![allow(dead_code, unused_imports)]
 
 pub mod account;
+pub mod cli;
 pub mod ids;
 pub mod keys;
+pub mod lab;
 pub mod mocks;
 pub mod moto;
 pub mod normal;
+pub mod pty;
 pub mod scenario;
 pub mod world;
 
@@ -26,9 +32,7 @@ use ztharden::model::Posture;
 pub use ids::IdMap;
 pub use moto::Moto;
 
-/// The account and region of the sandbox fixture (moto is started with the same account).
-pub const ACCOUNT: &str = "111122223333";
-pub const REGION: &str = "us-east-1";
+pub use lab::{ACCOUNT, REGION};
 
 /// The crate's root folder.
 pub fn root() -> PathBuf {

@@ -1,5 +1,6 @@
-//! What the apply scenarios share: the lab's ids, plans for one API, engines in a temporary
-//! state directory, and the journal an apply wrote.
+//! What the apply scenarios share: plans for one API, engines in a temporary state directory,
+//! rollbacks as the operator runs them, and the journal an apply wrote. (The lab's ids:
+//! [`super::lab`].)
 
 use std::sync::Arc;
 
@@ -10,14 +11,6 @@ use ztharden::cloud::{Cloud, NoProgress};
 use ztharden::model::Posture;
 use ztharden::plan::{self, Change, Inputs, Plan};
 use ztharden::steps::Control;
-
-/// The lab's ids (see `assets/sandbox/lab.json`).
-pub const ORDERS: &str = "a1b2c3d4e5";
-pub const ORDERS_LIST: &str = "ord1a2b3c4";
-pub const ENDPOINT_SG: &str = "sg-0e9e9e9e9e9e9e9e9";
-pub const SERVICE_A_SG: &str = "sg-0a1a1a1a1a1a1a1a1";
-pub const OPEN_RULE: &str = "sgr-0e9e9e9e9e9e90443";
-pub const ENDPOINT: &str = "vpce-0e9e9e9e9e9e9e9e9";
 
 /// The time plans are made at.
 pub const NOW: &str = "2026-12-04T00:00:00Z";

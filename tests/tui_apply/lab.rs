@@ -3,17 +3,22 @@
 
 #![allow(dead_code)]
 
+/// The lab's ids, as every test spells them.
+#[path = "../support/lab.rs"]
+pub mod ids;
+
 use std::sync::Arc;
 
 use time::OffsetDateTime;
 use time::macros::datetime;
-use ztharden::apply::{Engine, EngineOptions};
+use ztharden::apply::{Engine, EngineOptions, apply_order};
 use ztharden::cloud::faults::{CallRecord, FaultPlan, FaultyCloud};
 use ztharden::cloud::sandbox::SandboxCloud;
+use ztharden::plan::{Change, Plan};
 use ztharden::steps::{Control, Status};
-use ztharden::tui::{Headless, State, Theme};
+use ztharden::tui::{Effect, Headless, State, Theme};
 
-pub const ORDERS: &str = "a1b2c3d4e5";
+pub use ids::ORDERS;
 pub const SIZE: (u16, u16) = (120, 36);
 pub const CLOCK: OffsetDateTime = datetime!(2026-05-01 09:30:00 UTC);
 
@@ -50,6 +55,32 @@ pub fn writes(faulty: &FaultyCloud<SandboxCloud>) -> Vec<CallRecord> {
         .into_iter()
         .filter(|r| r.change.is_some())
         .collect()
+}
+
+/// The changes of the writes that reached the FaultyCloud, from the `skip`-th on.
+pub fn sent(faulty: &FaultyCloud<SandboxCloud>, skip: usize) -> Vec<Change> {
+    writes(faulty)
+        .into_iter()
+        .skip(skip)
+        .map(|r| r.change.expect("a write names its change"))
+        .collect()
+}
+
+/// The plan's changes in the order the engine sends them.
+pub fn in_apply_order(plan: &Plan) -> Vec<Change> {
+    let changes: Vec<Change> = plan.changes().cloned().collect();
+    apply_order(&changes)
+        .expect("the plan's changes go together")
+        .into_iter()
+        .map(|i| changes[i].clone())
+        .collect()
+}
+
+/// Whether `effects` ask for an apply or a rollback.
+pub fn applies(effects: &[Effect]) -> bool {
+    effects
+        .iter()
+        .any(|e| matches!(e, Effect::Apply { .. } | Effect::Rollback { .. }))
 }
 
 /// The status of each control of `orders`, as the browser shows it.
