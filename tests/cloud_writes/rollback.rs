@@ -2,23 +2,19 @@
 //! CIDR rule and one that references a group), a method's authorizer given back with CUSTOM,
 //! and a resource policy removed.
 
+use super::refused::{Bad, assert_refused};
 use super::*;
 
-const INVENTORY: &str = "f6g7h8i9j0";
-const SKU: &str = "itmsk5e6f7";
-const SKU_AUTHORIZER: &str = "auth0sku01";
+use support::lab::{INVENTORY, SKU, SKU_AUTHORIZER};
 
-impl Target {
-    /// `rule` (read with the lab's ids) with this target's ids (a rule id the lab does not
-    /// have is this target's already).
+impl Account {
+    /// `rule` (read with the lab's ids) with this account's ids (a rule id the lab does not
+    /// have is this account's already).
     fn rule_here(&self, rule: &IngressRule) -> IngressRule {
-        let rule_id = match &self.ids {
-            Some(ids) => ids.get(&rule.rule_id).unwrap_or(&rule.rule_id).to_string(),
-            None => rule.rule_id.clone(),
-        };
+        let rule_id = self.own_id(&rule.rule_id);
         let source = match &rule.source {
             RuleSource::Group { group_id, owner_id } => RuleSource::Group {
-                group_id: self.id(group_id),
+                group_id: self.here(group_id),
                 owner_id: owner_id.clone(),
             },
             other => other.clone(),
@@ -32,7 +28,7 @@ impl Target {
 
     fn restore(&self, group: &str, rule: &IngressRule) -> Change {
         Change::RestoreIngress {
-            group_id: self.id(group),
+            group_id: self.here(group),
             rule: self.rule_here(rule),
         }
     }
@@ -45,7 +41,7 @@ impl Target {
         };
         assert!(rule_id.starts_with("sgr-"), "{name}: {rule_id}");
         assert_ne!(rule_id, self.rule_here(rule).rule_id, "{name}: a new id");
-        let p = self.read().await;
+        let p = self.read_lab().await;
         let back = rules(&p, group)
             .into_iter()
             .find(|r| r.rule_id == rule_id)
@@ -61,10 +57,10 @@ impl Target {
 
 #[tokio::test]
 async fn a_revoked_rule_is_restored_as_it_was_with_a_new_id() {
-    for t in Target::all().await {
+    for t in Account::all().await {
         let name = t.name;
         // A CIDR rule: the lab's open rule.
-        let open = rules(&t.read().await, ENDPOINT_SG)
+        let open = rules(&t.read_lab().await, ENDPOINT_SG)
             .into_iter()
             .find(|r| r.rule_id == OPEN_RULE)
             .unwrap();
@@ -77,7 +73,7 @@ async fn a_revoked_rule_is_restored_as_it_was_with_a_new_id() {
         else {
             panic!("{name}: an added rule is named")
         };
-        let added = rules(&t.read().await, ENDPOINT_SG)
+        let added = rules(&t.read_lab().await, ENDPOINT_SG)
             .into_iter()
             .find(|r| r.rule_id == rule_id)
             .unwrap();
@@ -92,21 +88,21 @@ async fn a_revoked_rule_is_restored_as_it_was_with_a_new_id() {
         };
         assert_eq!(t.apply(&revoke).await, Applied::Done, "{name}");
         assert!(
-            !rules(&t.read().await, ENDPOINT_SG)
+            !rules(&t.read_lab().await, ENDPOINT_SG)
                 .iter()
                 .any(|r| r.rule_id == rule_id),
             "{name}: {rule_id} is revoked"
         );
         t.restored(ENDPOINT_SG, &added).await;
-        assert_eq!(rules(&t.read().await, ENDPOINT_SG).len(), 2, "{name}");
+        assert_eq!(rules(&t.read_lab().await, ENDPOINT_SG).len(), 2, "{name}");
     }
 }
 
 #[tokio::test]
 async fn restoring_a_rule_the_group_has_is_refused_alike_and_changes_nothing() {
-    for t in Target::all().await {
+    for t in Account::all().await {
         t.apply(&t.authorize(ENDPOINT_SG, SERVICE_A_SG)).await;
-        let before = t.read().await;
+        let before = t.read_lab().await;
         let rules = rules(&before, ENDPOINT_SG);
         assert_eq!(rules.len(), 2, "{}: the open rule and service-a's", t.name);
         // A rule is its protocol, ports and peer: another description is the same rule.
@@ -124,13 +120,13 @@ async fn restoring_a_rule_the_group_has_is_refused_alike_and_changes_nothing() {
             let err = t.refuse(&bad.change).await;
             assert_refused(&t, &err, &bad);
         }
-        assert_eq!(t.read().await, before, "{}: nothing changed", t.name);
+        assert_eq!(t.read_lab().await, before, "{}: nothing changed", t.name);
     }
 }
 
 #[tokio::test]
 async fn a_method_gets_its_authorizer_back_with_custom() {
-    for t in Target::all().await {
+    for t in Account::all().await {
         let name = t.name;
         let method = MethodKey {
             api_id: t.id(INVENTORY),
@@ -145,7 +141,7 @@ async fn a_method_gets_its_authorizer_back_with_custom() {
             authorizer_id: Some(t.id(SKU_AUTHORIZER)),
         };
         assert_eq!(t.apply(&change).await, Applied::Done, "{name}");
-        let p = t.read().await;
+        let p = t.read_lab().await;
         let api = p.api(INVENTORY).unwrap();
         let method = |verb: &str| {
             api.methods()
@@ -161,15 +157,15 @@ async fn a_method_gets_its_authorizer_back_with_custom() {
 
 #[tokio::test]
 async fn an_empty_resource_policy_removes_it() {
-    for t in Target::all().await {
-        assert!(t.read().await.api(ORDERS).unwrap().policy.is_some());
+    for t in Account::all().await {
+        assert!(t.read_lab().await.api(ORDERS).unwrap().policy.is_some());
         let change = Change::SetResourcePolicy {
             api_id: t.id(ORDERS),
             expected: None,
             new: String::new(),
         };
         assert_eq!(t.apply(&change).await, Applied::Done, "{}", t.name);
-        let p = t.read().await;
+        let p = t.read_lab().await;
         assert_eq!(p.api(ORDERS).unwrap().policy, None, "{}: no policy", t.name);
         assert!(p.api(INVENTORY).unwrap().policy.is_some(), "{}", t.name);
     }

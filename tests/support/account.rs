@@ -23,7 +23,7 @@ use ztharden::cloud::{Cloud, CloudLabel, NoProgress};
 use ztharden::model::Posture;
 use ztharden::plan::Change;
 
-use super::{IdMap, Moto};
+use super::{IdMap, Moto, canonical};
 
 /// The sandbox, or moto seeded with the lab.
 pub struct Account {
@@ -97,6 +97,15 @@ impl Account {
         }
     }
 
+    /// This account's id for `id` when it is one of the lab's, else `id` as it is (an id this
+    /// account gave, or one no account has).
+    pub fn own_id(&self, id: &str) -> String {
+        match &self.backend {
+            Backend::Sandbox(_) => id.to_string(),
+            Backend::Moto(m) => m.ids.get(id).unwrap_or(id).to_string(),
+        }
+    }
+
     /// The posture, with this account's ids; a read that fails or has gaps fails the test.
     pub async fn read(&self) -> Posture {
         let p = self
@@ -106,6 +115,16 @@ impl Account {
             .unwrap_or_else(|e| panic!("{}: read: {e}{}", self.name, self.log()));
         assert!(p.gaps.is_empty(), "{}: {:#?}", self.name, p.gaps);
         p
+    }
+
+    /// The posture with the lab's ids (moto's put back), every list in a stable order: what
+    /// compares with the sandbox's, and with the lab.
+    pub async fn read_lab(&self) -> Posture {
+        let p = self.read().await;
+        match &self.backend {
+            Backend::Sandbox(_) => canonical(p),
+            Backend::Moto(m) => canonical(m.ids.to_fixture_ids(&p)),
+        }
     }
 
     /// Back to the lab as the fixture has it (moto: emptied and seeded again, with new ids).
