@@ -242,3 +242,24 @@ async fn a_third_ctrl_c_quits_at_once() {
     tui.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
     assert!(tui.quit);
 }
+
+#[tokio::test]
+async fn a_run_that_did_not_stop_cleanly_is_shown_before_quitting() {
+    let mut lab = lab(false, FaultPlan::none()).await;
+    let tui = &mut lab.tui;
+    tui.type_text("jwAy");
+    tui.pending.clear();
+    for _ in 0..2 {
+        tui.key_with(KeyCode::Char('c'), KeyModifiers::CONTROL);
+    }
+    assert!(!tui.quit);
+    tui.send(ztharden::tui::Msg::ApplyDone {
+        result: Err("the journal could not be written: disk full; changes were made".into()),
+        scanned: None,
+        finished_at: time::OffsetDateTime::UNIX_EPOCH,
+    });
+    assert!(!tui.quit, "an unclean end is shown, not quit over");
+    let screen = tui.screen();
+    assert!(screen.contains("did not stop cleanly"), "{screen}");
+    assert!(screen.contains("disk full"), "{screen}");
+}

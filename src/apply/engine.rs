@@ -18,9 +18,10 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::compare::{drift, effect, took_effect};
-use super::inverse::{inverse, undo_record};
+use super::history::{self, HistoryError};
+use super::inverse::inverse;
 use super::journal::{
-    self, ApplyOutcome, BeforeValue, ChangeOutcome, Drifted, Journal, JournalError, JournalKind,
+    ApplyOutcome, BeforeValue, ChangeOutcome, Drifted, Journal, JournalError, JournalKind,
     JournalWriter, Start,
 };
 use super::options::{EngineOptions, Pacers, is_transient};
@@ -33,9 +34,6 @@ use crate::cloud::{Applied, Cloud, CloudError, CloudErrorKind, NoProgress};
 use crate::model::Posture;
 use crate::plan::{Change, PLAN_VERSION, Plan};
 use crate::steps::{self, Control};
-
-/// How deep rollbacks of rollbacks are followed.
-const MAX_NESTING: usize = 8;
 
 /// Applies plans to one cloud, journaling under one state directory.
 pub struct Engine {
@@ -100,7 +98,8 @@ impl Engine {
     }
 
     /// Asks a running apply or rollback to stop before its next change: the change being
-    /// sent finishes and is journaled, the rest is recorded as not run.
+    /// sent finishes and is journaled, the rest is recorded as not run. Asked before a run
+    /// starts, it stops that run before its first change.
     pub fn request_stop(&self) {
         self.stop.store(true, Ordering::SeqCst);
     }
@@ -119,11 +118,17 @@ impl Engine {
     /// What earlier rollbacks of the same journal undid is left out: after a rollback that
     /// stopped at a failure, the next one undoes only the rest.
     pub fn rollback_plan(&self, journal: &Journal) -> Result<Plan, ApplyError> {
-        let (undone, by) = self.undone(journal.id(), 0)?;
+        let undone = history::undone(&self.state_dir, journal.id()).map_err(|e| match e {
+            HistoryError::Journal(error) => ApplyError::Journal {
+                error,
+                after_write: false,
+            },
+            too_deep => ApplyError::InvalidPlan(too_deep.to_string()),
+        })?;
         match inverse(journal, &now(), &undone) {
-            Err(e) if !by.is_empty() => Err(ApplyError::NothingToRollBack(format!(
+            Err(e) if !undone.by.is_empty() => Err(ApplyError::NothingToRollBack(format!(
                 "{e} (rolled back by journal {})",
-                by.join(", ")
+                undone.by.join(", ")
             ))),
             other => other.map_err(ApplyError::NothingToRollBack),
         }
@@ -161,47 +166,20 @@ impl Engine {
         .await
     }
 
-    /// The changes that rollbacks of journal `id` made and that stayed made (a rollback that
-    /// was itself rolled back had some of its changes undone), and those rollbacks' ids.
-    fn undone(&self, id: &str, depth: usize) -> Result<(Vec<Change>, Vec<String>), ApplyError> {
-        let journal_error = |error| ApplyError::Journal {
-            error,
-            after_write: false,
-        };
-        if depth > MAX_NESTING {
-            return Err(ApplyError::InvalidPlan(format!(
-                "journal {id} is a rollback of a rollback more than {MAX_NESTING} deep; undo \
-                 by hand what is still needed"
-            )));
-        }
-        let listing = journal::list(&self.state_dir).map_err(journal_error)?;
-        let mut undone = Vec::new();
-        let mut by = Vec::new();
-        for entry in listing
-            .entries
-            .iter()
-            .filter(|e| e.rolls_back.as_deref() == Some(id))
-        {
-            let rollback = journal::load_id(&self.state_dir, &entry.id).map_err(journal_error)?;
-            let (redone, _) = self.undone(&entry.id, depth + 1)?;
-            let kept: Vec<Change> = rollback
-                .applied_changes()
-                .into_iter()
-                .filter(|record| match undo_record(&rollback, record) {
-                    Some(Ok(reverse)) => !redone.contains(&reverse),
-                    _ => true,
-                })
-                .map(|record| record.change.clone())
-                .collect();
-            if !kept.is_empty() {
-                by.push(entry.id.clone());
-            }
-            undone.extend(kept);
-        }
-        Ok((undone, by))
+    async fn run(
+        &self,
+        kind: JournalKind,
+        rolls_back: Option<String>,
+        plan: &Plan,
+        progress: &dyn ApplyProgress,
+    ) -> Result<ApplyReport, ApplyError> {
+        let result = self.run_once(kind, rolls_back, plan, progress).await;
+        // A stop asked for is for this run only (one asked before it started stops it at once).
+        self.stop.store(false, Ordering::SeqCst);
+        result
     }
 
-    async fn run(
+    async fn run_once(
         &self,
         kind: JournalKind,
         rolls_back: Option<String>,
@@ -211,7 +189,6 @@ impl Engine {
         self.check(plan)?;
         let changes: Vec<Change> = plan.changes().cloned().collect();
         let order = apply_order(&changes).map_err(ApplyError::InvalidPlan)?;
-        self.stop.store(false, Ordering::SeqCst);
 
         progress.report(ApplyEvent::Reading);
         let posture = self
@@ -355,11 +332,14 @@ impl Engine {
         progress: &dyn ApplyProgress,
     ) -> ChangeOutcome {
         let message = error.to_string();
-        let unsure = matches!(
+        // Refusals of the caller prove nothing reached AWS. Anything else may follow an
+        // attempt that did (the SDK resends after timeouts and server errors, and the last
+        // answer can then be a throttle or a duplicate).
+        let refused = matches!(
             error.kind,
-            CloudErrorKind::Unreachable | CloudErrorKind::Service | CloudErrorKind::InvalidInput
+            CloudErrorKind::AccessDenied | CloudErrorKind::Credentials | CloudErrorKind::ReadOnly
         );
-        if !unsure {
+        if refused {
             return ChangeOutcome::Failed { message };
         }
         progress.report(ApplyEvent::Checking {

@@ -18,11 +18,12 @@ use crate::plan::{Change, Plan, StepPlan, StepState};
 use crate::policy::Policy;
 
 use super::compare::AUTHORIZER_ID;
+use super::history::Undone;
 use super::journal::{ChangeOutcome, ChangeRecord, Journal};
 
 /// The plan that undoes what `journal` applied, except the undoing changes in `undone`
 /// (applied by earlier rollbacks of it), or why there is nothing to undo.
-pub fn inverse(journal: &Journal, created_at: &str, undone: &[Change]) -> Result<Plan, String> {
+pub fn inverse(journal: &Journal, created_at: &str, undone: &Undone) -> Result<Plan, String> {
     let header = &journal.header;
     let applied = journal.applied_changes();
     if applied.is_empty() {
@@ -42,9 +43,13 @@ pub fn inverse(journal: &Journal, created_at: &str, undone: &[Change]) -> Result
         let Some(undo) = undo_record(journal, record) else {
             continue;
         };
-        let undo = undo?;
-        if undone.contains(&undo) {
+        let mut undo = undo?;
+        if undone.changes.contains(&undo) {
             continue;
+        }
+        // A rule revoked and restored by earlier rollbacks has the id its restore got.
+        if let Change::RevokeIngress { expected, .. } = &mut undo {
+            expected.rule_id = undone.current_rule_id(&expected.rule_id).to_string();
         }
         let control = step_of(&header.plan, record.index);
         match steps.iter_mut().find(|s| s.control == control) {
@@ -83,7 +88,7 @@ pub fn inverse(journal: &Journal, created_at: &str, undone: &[Change]) -> Result
         header.id, header.started_at
     ));
     Ok(Plan {
-        version: header.plan.version,
+        version: crate::plan::PLAN_VERSION,
         account: header.account.clone(),
         region: header.region.clone(),
         created_at: created_at.to_string(),

@@ -4,6 +4,7 @@
 
 mod compare;
 mod engine;
+mod history;
 mod inverse;
 pub mod journal;
 mod options;

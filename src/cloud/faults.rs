@@ -94,12 +94,18 @@ impl FaultPlan {
 
     /// Forward the `nth` write, then answer with a timeout as if the reply was lost: the
     /// wrapped cloud made the change, the caller is told the request timed out.
-    pub fn lose_reply(mut self, nth: usize) -> Self {
+    pub fn lose_reply(self, nth: usize) -> Self {
+        self.lose_reply_as(nth, None)
+    }
+
+    /// [`lose_reply`](Self::lose_reply), answered with `error` (e.g. a throttle, as when the
+    /// SDK's first try reached AWS and its retries were throttled).
+    pub fn lose_reply_as(mut self, nth: usize, error: Option<CloudError>) -> Self {
         assert!(nth >= 1, "calls are numbered from 1");
         self.failures.push(Failure {
             nth,
             over: Counting::Writes,
-            error: None,
+            error,
             lose_reply: true,
         });
         self
@@ -230,7 +236,7 @@ enum Decision {
     Forward,
     Throttle,
     Fail(Option<CloudError>),
-    LoseReply,
+    LoseReply(Option<CloudError>),
 }
 
 impl<C: Cloud + ?Sized> FaultyCloud<C> {
@@ -286,7 +292,7 @@ impl<C: Cloud + ?Sized> FaultyCloud<C> {
             write: is_write.then_some(c.passed_writes),
         };
         let decision = match self.plan.failure(passed) {
-            Some(f) if f.lose_reply => Decision::LoseReply,
+            Some(f) if f.lose_reply => Decision::LoseReply(f.error.clone()),
             Some(f) => Decision::Fail(f.error.clone()),
             None => Decision::Forward,
         };
@@ -350,7 +356,7 @@ impl<C: Cloud + ?Sized> Cloud for FaultyCloud<C> {
                 let e = error.unwrap_or_else(|| failed(None, number));
                 (Err(e.clone()), Outcome::Injected(e))
             }
-            Decision::Forward | Decision::LoseReply => {
+            Decision::Forward | Decision::LoseReply(_) => {
                 match self.inner.read_posture(progress).await {
                     Ok(posture) => (Ok(posture), Outcome::Read),
                     Err(e) => (Err(e.clone()), Outcome::Failed(e)),
@@ -376,13 +382,15 @@ impl<C: Cloud + ?Sized> Cloud for FaultyCloud<C> {
                 Ok(applied) => (Ok(applied.clone()), Outcome::Applied(applied)),
                 Err(e) => (Err(e.clone()), Outcome::Failed(e)),
             },
-            Decision::LoseReply => match self.inner.apply(change).await {
+            Decision::LoseReply(error) => match self.inner.apply(change).await {
                 Ok(applied) => {
-                    let e = injected(
-                        CloudErrorKind::Unreachable,
-                        Some(change),
-                        "the request timed out".into(),
-                    );
+                    let e = error.unwrap_or_else(|| {
+                        injected(
+                            CloudErrorKind::Unreachable,
+                            Some(change),
+                            "the request timed out".into(),
+                        )
+                    });
                     (Err(e.clone()), Outcome::ReplyLost(applied, e))
                 }
                 Err(e) => (Err(e.clone()), Outcome::Failed(e)),

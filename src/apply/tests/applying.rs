@@ -149,9 +149,10 @@ async fn a_write_still_throttled_after_every_retry_stops_the_apply_unmade() {
             .all(|r| r.outcome == ChangeOutcome::NotRun)
     );
     assert!(faulty.applied_changes().is_empty());
-    // The drift read, every try of the first write, the verification read: no more.
+    // The drift read, every try of the first write, the read that checks whether it was
+    // made after all, the verification read: no more.
     let tries = EngineOptions::quick().retry.attempts as usize;
-    assert_eq!(faulty.calls().len(), 1 + tries + 1);
+    assert_eq!(faulty.calls().len(), 1 + tries + 1 + 1);
 }
 
 #[tokio::test]
@@ -189,4 +190,58 @@ async fn a_stop_asked_for_ends_the_apply_after_the_change_being_sent() {
     // The next run starts afresh: the stop asked for is not kept.
     let back = undo(&engine, &journal).await.unwrap();
     assert_eq!(back.outcome, ApplyOutcome::Complete);
+}
+
+#[tokio::test]
+async fn a_write_made_then_answered_with_a_throttle_is_found_and_journaled_as_applied() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Arc::new(SandboxCloud::lab());
+    let plan = orders_plan(&read(sandbox.as_ref()).await);
+    let throttled = crate::cloud::CloudError::new(
+        crate::cloud::CloudErrorKind::Throttled,
+        "UpdateMethod",
+        "TooManyRequestsException: Too Many Requests",
+    );
+    let faulty = Arc::new(FaultyCloud::new(
+        sandbox,
+        FaultPlan::none().lose_reply_as(1, Some(throttled)),
+    ));
+    // No retry by the engine: the throttle is the last word on the first change.
+    let mut options = EngineOptions::quick();
+    options.retry.attempts = 1;
+    let report = Engine::new(faulty.clone(), dir.path(), options)
+        .apply(&plan, &NoProgress)
+        .await
+        .unwrap();
+    assert_eq!(
+        report.outcome,
+        ApplyOutcome::Complete,
+        "{:?}",
+        report.results
+    );
+    let journal = load_id(dir.path(), &report.journal_id).unwrap();
+    let journaled: Vec<Change> = journal
+        .applied_changes()
+        .iter()
+        .map(|r| r.change.clone())
+        .collect();
+    assert_eq!(journaled, faulty.applied_changes());
+}
+
+#[tokio::test]
+async fn a_stop_asked_for_before_the_run_starts_stops_it_before_any_write_and_only_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let faulty = Arc::new(FaultyCloud::new(
+        Arc::new(SandboxCloud::lab()),
+        FaultPlan::none(),
+    ));
+    let plan = orders_plan(&SandboxCloud::lab_posture());
+    let engine = engine(faulty.clone(), &dir);
+    engine.request_stop();
+    let report = engine.apply(&plan, &NoProgress).await.unwrap();
+    assert_eq!(report.outcome, ApplyOutcome::Stopped);
+    assert_eq!(report.applied(), 0);
+    assert!(faulty.applied_changes().is_empty());
+    let report = engine.apply(&plan, &NoProgress).await.unwrap();
+    assert_eq!(report.outcome, ApplyOutcome::Complete);
 }

@@ -215,3 +215,24 @@ async fn a_method_behind_an_authorizer_gets_its_authorizer_back_on_rollback() {
         .unwrap();
     assert_eq!(&restored, method);
 }
+
+#[tokio::test]
+async fn an_apply_rolls_back_whole_after_its_complete_rollback_was_rolled_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let sandbox = Arc::new(SandboxCloud::lab());
+    let start = read(sandbox.as_ref()).await;
+    let plan = orders_plan(&start);
+    let engine = engine(sandbox.clone(), &dir);
+    let apply = engine.apply(&plan, &NoProgress).await.unwrap();
+    let applied = load_id(dir.path(), &apply.journal_id).unwrap();
+    let first = undo(&engine, &applied).await.unwrap();
+    assert_eq!(first.outcome, ApplyOutcome::Complete);
+    // Redo: the rules the apply added come back with new ids.
+    let rolled = load_id(dir.path(), &first.journal_id).unwrap();
+    let redo = undo(&engine, &rolled).await.unwrap();
+    assert_eq!(redo.outcome, ApplyOutcome::Complete, "{:?}", redo.results);
+    let again = undo(&engine, &applied).await.unwrap();
+    assert_eq!(again.outcome, ApplyOutcome::Complete, "{:?}", again.outcome);
+    assert_eq!(again.applied(), plan.changes().count());
+    assert_eq!(comparable(read(sandbox.as_ref()).await), comparable(start));
+}

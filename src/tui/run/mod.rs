@@ -9,9 +9,9 @@ use time::OffsetDateTime;
 pub use keys::{on_key, quit_or_ask};
 
 use super::msg::Effect;
-use super::state::{Scanned, State};
+use super::state::{Message, Scanned, State};
 use super::update;
-use crate::apply::{self, ApplyEvent, ApplyReport, ChangeOutcome};
+use crate::apply::{self, ApplyEvent, ApplyOutcome, ApplyReport, ChangeOutcome};
 use crate::plan::{Change, Plan};
 
 /// What a run does.
@@ -219,9 +219,20 @@ pub fn done(
     let result = result.map(|report| *report);
     match state.run.as_mut() {
         Some(run) if run.stopping => {
+            // Quit only when the report is whole; otherwise it is shown before anything else.
+            let whole = matches!(
+                &result,
+                Ok(r) if matches!(r.outcome, ApplyOutcome::Stopped | ApplyOutcome::Complete)
+            );
             run.finish(result);
-            tracing::info!("the run stopped as asked; quitting");
-            return vec![Effect::Quit];
+            if whole {
+                tracing::info!("the run stopped as asked; quitting");
+                return vec![Effect::Quit];
+            }
+            run.stopping = false;
+            state.message = Some(Message::error(
+                "the run did not stop cleanly: read its result before quitting".to_string(),
+            ));
         }
         Some(run) if run.is_running() => run.finish(result),
         _ => {
