@@ -124,7 +124,7 @@ fn scroll_by(state: &mut State, delta: isize) {
     let total = view::confirm::lines(state, width).len();
     let max = total.saturating_sub(usize::from(height));
     if let Some(c) = state.confirm.as_mut() {
-        let to = usize::from(c.scroll).saturating_add_signed(delta).min(max);
+        let to = super::update::offset(usize::from(c.scroll), delta, max);
         c.scroll = to.min(usize::from(u16::MAX)) as u16;
     }
 }

@@ -236,7 +236,8 @@ fn page(state: &mut State, direction: isize) {
     step(state, direction * amount as isize);
 }
 
-fn offset(value: usize, delta: isize, max: usize) -> usize {
+/// `value` moved by `delta`, kept within `0..=max`: for selections and scroll positions.
+pub(crate) fn offset(value: usize, delta: isize, max: usize) -> usize {
     value.saturating_add_signed(delta).min(max)
 }
 

@@ -103,9 +103,7 @@ fn scroll_by(state: &mut State, delta: isize) {
     let total = view::run::lines(state, width).len();
     let max = total.saturating_sub(usize::from(height));
     if let Some(run) = state.run.as_mut() {
-        let to = usize::from(run.scroll)
-            .saturating_add_signed(delta)
-            .min(max);
+        let to = update::offset(usize::from(run.scroll), delta, max);
         run.scroll = to.min(usize::from(u16::MAX)) as u16;
     }
 }

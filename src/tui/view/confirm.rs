@@ -145,15 +145,7 @@ pub fn render(frame: &mut Frame, state: &State) {
     let total = text.len();
     let height = usize::from(body.height);
     let scroll = usize::from(c.scroll).min(total.saturating_sub(height));
-    let position = if total > height {
-        format!(
-            " lines {}-{} of {total} · j/k scroll ",
-            scroll + 1,
-            (scroll + height).min(total)
-        )
-    } else {
-        String::new()
-    };
+    let position = crate::tui::view::scroll_position(scroll, height, total, "j/k scroll");
     let title = match c.action {
         Action::Apply => " Confirm the apply ",
         Action::Rollback { .. } => " Confirm the rollback ",

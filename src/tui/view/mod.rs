@@ -70,6 +70,20 @@ pub fn areas(area: Rect, state: &State) -> Areas {
 }
 
 /// The inside of the detail pane (width, height) at the state's terminal size.
+/// ` lines 3-20 of 40 · hint ` for the bottom border of a pane scrolled to `scroll`;
+/// empty when everything fits.
+pub(crate) fn scroll_position(scroll: usize, height: usize, total: usize, hint: &str) -> String {
+    if total > height {
+        format!(
+            " lines {}-{} of {total} · {hint} ",
+            scroll + 1,
+            (scroll + height).min(total)
+        )
+    } else {
+        String::new()
+    }
+}
+
 pub fn detail_viewport(state: &State) -> (u16, u16) {
     let (width, height) = state.size;
     let a = areas(Rect::new(0, 0, width, height), state);

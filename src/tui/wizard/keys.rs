@@ -11,6 +11,7 @@ use super::{Pane, Typing};
 use crate::steps::Control;
 use crate::tui::msg::Effect;
 use crate::tui::state::State;
+use crate::tui::update::offset;
 use crate::tui::view;
 
 /// Handle a key while the wizard is open (help, filter and Ctrl-C are handled before).
@@ -176,8 +177,4 @@ pub fn clamp_scroll(state: &mut State) {
     if let Some(w) = state.wizard.as_mut() {
         w.scroll = w.scroll.min(max);
     }
-}
-
-fn offset(value: usize, delta: isize, max: usize) -> usize {
-    value.saturating_add_signed(delta).min(max)
 }

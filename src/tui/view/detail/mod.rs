@@ -64,17 +64,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     } else {
         0
     };
+    let hint = if focused {
+        "j/k scroll · Esc back"
+    } else {
+        "Enter to scroll"
+    };
     let position = if total > height {
-        let hint = if focused {
-            "j/k scroll · Esc back"
-        } else {
-            "Enter to scroll"
-        };
-        format!(
-            " lines {}-{} of {total} · {hint} ",
-            scroll + 1,
-            (scroll + height).min(total)
-        )
+        super::scroll_position(scroll, height, total, hint)
     } else if focused {
         " Esc back ".to_string()
     } else {

@@ -130,15 +130,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let total = text.len();
     let height = usize::from(inner.height);
     let scroll = usize::from(run.scroll).min(total.saturating_sub(height));
-    let position = if total > height {
-        format!(
-            " lines {}-{} of {total} · j/k scroll ",
-            scroll + 1,
-            (scroll + height).min(total)
-        )
-    } else {
-        String::new()
-    };
+    let position = crate::tui::view::scroll_position(scroll, height, total, "j/k scroll");
     let frame_block = frame_block.title_bottom(Line::styled(position, t.dim()).right_aligned());
     frame.render_widget(
         Paragraph::new(text)

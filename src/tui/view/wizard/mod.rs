@@ -78,15 +78,7 @@ pub fn render(frame: &mut Frame, body: Rect, state: &State) {
     let total = lines.len();
     let height = usize::from(inner.height);
     let scroll = usize::from(wizard.scroll).min(total.saturating_sub(height));
-    let position = if total > height {
-        format!(
-            " lines {}-{} of {total} · PgDn/PgUp scroll ",
-            scroll + 1,
-            (scroll + height).min(total)
-        )
-    } else {
-        String::new()
-    };
+    let position = crate::tui::view::scroll_position(scroll, height, total, "PgDn/PgUp scroll");
     let block = block.title_bottom(Line::styled(position, t.dim()).right_aligned());
     frame.render_widget(
         Paragraph::new(lines)
