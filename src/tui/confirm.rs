@@ -122,9 +122,7 @@ fn scroll_page(state: &mut State, direction: isize) {
 fn scroll_by(state: &mut State, delta: isize) {
     let (width, height) = view::confirm::viewport(state);
     let total = view::confirm::lines(state, width).len();
-    let max = total.saturating_sub(usize::from(height));
     if let Some(c) = state.confirm.as_mut() {
-        let to = super::update::offset(usize::from(c.scroll), delta, max);
-        c.scroll = to.min(usize::from(u16::MAX)) as u16;
+        c.scroll = super::update::scrolled(c.scroll, delta, total, height);
     }
 }

@@ -236,6 +236,12 @@ fn page(state: &mut State, direction: isize) {
     step(state, direction * amount as isize);
 }
 
+/// A pane's first line shown, moved by `delta`, kept so that the last page stays full.
+pub(crate) fn scrolled(scroll: u16, delta: isize, total: usize, height: u16) -> u16 {
+    let max = total.saturating_sub(usize::from(height));
+    offset(usize::from(scroll), delta, max).min(usize::from(u16::MAX)) as u16
+}
+
 /// `value` moved by `delta`, kept within `0..=max`: for selections and scroll positions.
 pub(crate) fn offset(value: usize, delta: isize, max: usize) -> usize {
     value.saturating_add_signed(delta).min(max)

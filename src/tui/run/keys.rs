@@ -101,9 +101,7 @@ fn scroll_page(state: &mut State, direction: isize) {
 fn scroll_by(state: &mut State, delta: isize) {
     let (width, height) = view::run::viewport(state);
     let total = view::run::lines(state, width).len();
-    let max = total.saturating_sub(usize::from(height));
     if let Some(run) = state.run.as_mut() {
-        let to = update::offset(usize::from(run.scroll), delta, max);
-        run.scroll = to.min(usize::from(u16::MAX)) as u16;
+        run.scroll = update::scrolled(run.scroll, delta, total, height);
     }
 }
